@@ -1,0 +1,11 @@
+//! One module per subcommand: parse, call kolla-core, print.
+
+pub mod prechecks;
+
+/// A current-thread runtime for commands that talk to the engine.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}

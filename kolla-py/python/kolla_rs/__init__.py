@@ -1,0 +1,44 @@
+"""kolla_rs: Kolla deployment logic in Rust, for Python and Ansible.
+
+The native extension is private (``kolla_rs._native``); import from here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import _native
+from ._errors import (
+    ConfigMergeError,
+    EngineError,
+    InventoryError,
+    IoError,
+    KollaError,
+    SetConfigsError,
+    TemplateError,
+    YamlError,
+)
+
+__version__: str = _native.__version__
+
+__all__ = [
+    "__version__",
+    "ConfigMergeError",
+    "EngineError",
+    "InventoryError",
+    "IoError",
+    "KollaError",
+    "SetConfigsError",
+    "TemplateError",
+    "YamlError",
+    "load_yaml",
+]
+
+
+def load_yaml(text: str, *, origin: str = "<string>") -> Any:
+    """Load YAML the way Ansible does (YAML 1.1: ``yes`` is True, ``010`` is 8).
+
+    Raises :class:`YamlError` with ``path`` and ``line`` on malformed input.
+    """
+    return json.loads(_native.load_yaml_json(text, origin))
