@@ -90,6 +90,18 @@ pub enum Error {
     /// A YAML document could not be loaded.
     #[error(transparent)]
     Yaml(#[from] crate::yaml::Error),
+    /// An INI config merge failed.
+    #[error(transparent)]
+    Config(#[from] crate::config::Error),
+    /// A template failed to render.
+    #[error(transparent)]
+    Template(#[from] crate::template::Error),
+    /// An inventory is malformed or a pattern is invalid.
+    #[error(transparent)]
+    Inventory(#[from] crate::inventory::Error),
+    /// `config.json` is invalid or a config file could not be put in place.
+    #[error(transparent)]
+    SetConfigs(#[from] crate::set_configs::Error),
     /// A container engine operation failed.
     #[error(transparent)]
     Engine(#[from] crate::engine::Error),
@@ -110,6 +122,10 @@ impl Error {
         match self {
             Error::Io(_) => "io",
             Error::Yaml(_) => "yaml",
+            Error::Config(_) => "config",
+            Error::Template(_) => "template",
+            Error::Inventory(_) => "inventory",
+            Error::SetConfigs(_) => "set_configs",
             Error::Engine(_) => "engine",
         }
     }
@@ -119,6 +135,10 @@ impl Error {
         match self {
             Error::Io(_) | Error::Engine(_) => None,
             Error::Yaml(e) => e.location(),
+            Error::Config(e) => e.location(),
+            Error::Template(e) => e.location(),
+            Error::Inventory(e) => e.location(),
+            Error::SetConfigs(e) => e.location(),
         }
     }
 

@@ -32,8 +32,12 @@
 //!
 //! - `docker` (default): the Docker engine backend, through bollard.
 
+pub mod config;
 pub mod engine;
 pub mod error;
+pub mod inventory;
+pub mod set_configs;
+pub mod template;
 pub mod yaml;
 
 pub use error::{Error, IoError, Location, Result};
