@@ -146,6 +146,7 @@ impl Error {
     pub fn path(&self) -> Option<String> {
         match self {
             Error::Io(e) => Some(e.path.display().to_string()),
+            Error::Yaml(crate::yaml::Error::NotAMapping { origin, .. }) => Some(origin.clone()),
             _ => self.location().map(|l| l.path.clone()),
         }
     }

@@ -33,6 +33,22 @@ pub enum Error {
         /// Where the alias is.
         location: Location,
     },
+    /// A variables file (or `-e` value) is not a mapping.
+    #[error("{origin}: variables must be a mapping, found {found}")]
+    NotAMapping {
+        /// The file or `-e`.
+        origin: String,
+        /// What was found instead.
+        found: &'static str,
+    },
+    /// An `-e` argument could not be parsed.
+    #[error("-e {arg:?}: {message}")]
+    BadExtraVars {
+        /// The argument as given.
+        arg: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl Error {
@@ -40,6 +56,7 @@ impl Error {
     pub fn location(&self) -> Option<&Location> {
         match self {
             Error::Syntax { location, .. } | Error::UndefinedAlias { location } => Some(location),
+            Error::NotAMapping { .. } | Error::BadExtraVars { .. } => None,
         }
     }
 }

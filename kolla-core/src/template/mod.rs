@@ -6,6 +6,9 @@
 
 use minijinja::{Environment, UndefinedBehavior};
 
+mod vars;
+pub use vars::Vars;
+
 use crate::error::Location;
 
 /// A template failed to render.
