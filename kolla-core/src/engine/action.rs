@@ -18,6 +18,11 @@ use super::{ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, Log
 /// The command kolla images run to check their config files.
 pub const CONFIG_CHECK_CMD: [&str; 2] = ["/usr/local/bin/kolla_set_configs", "--check"];
 
+/// How long a freshly started, detached container is watched for an
+/// immediate exit (a crash on start). Containers still running by then are
+/// reported as started; this is a bound, never a sleep.
+pub const START_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// What an action did, in the module's result shape.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outcome {
@@ -392,8 +397,14 @@ impl Worker<'_> {
                 stderr,
                 tail: None,
             };
-            let stdout = self.engine.logs_with(self.name(), &read(true, false)).await?;
-            let stderr = self.engine.logs_with(self.name(), &read(false, true)).await?;
+            let stdout = self
+                .engine
+                .logs_with(self.name(), &read(true, false))
+                .await?;
+            let stderr = self
+                .engine
+                .logs_with(self.name(), &read(false, true))
+                .await?;
             self.extra.insert("rc".into(), json!(rc));
             self.extra.insert("stdout".into(), json!(stdout));
             self.extra.insert("stderr".into(), json!(stderr));
@@ -413,18 +424,22 @@ impl Worker<'_> {
         Ok(())
     }
 
-    /// A detached container that is already dead right after its start
+    /// A detached container that dies within [`START_GRACE`] of its start
     /// failed; say so with its last log lines instead of reporting success.
     async fn check_not_dead_on_arrival(&mut self) -> Result<(), Error> {
-        let Some(info) = self.info().await? else {
+        let waited =
+            tokio::time::timeout(START_GRACE, self.engine.wait_container(self.name())).await;
+        // Still running after the grace (or the engine cannot wait): fine.
+        let Ok(Ok(code)) = waited else {
             return Ok(());
         };
-        let code = info.exit_code.unwrap_or(0);
-        let dead = (matches!(info.status.as_str(), "exited" | "dead") && code != 0)
-            || info.status == "restarting";
-        if !dead {
+        if code == 0 {
             return Ok(());
         }
+        let status = match self.info().await? {
+            Some(info) => info.status,
+            None => "removed".into(),
+        };
         let opts = LogOptions {
             tail: Some(20),
             ..Default::default()
@@ -439,9 +454,8 @@ impl Worker<'_> {
         details.insert("logs".into(), json!(logs));
         Err(Error::Action {
             message: format!(
-                "Container {} exited at once with code {code} ({})",
-                self.name(),
-                info.status
+                "Container {} exited at once with code {code} ({status})",
+                self.name()
             ),
             details,
         })
@@ -452,8 +466,8 @@ impl Worker<'_> {
         let Some(info) = self.info().await? else {
             return self.start_container().await;
         };
-        let differs = strategy.as_deref() == Some("COPY_ONCE")
-            || !self.differences(&info).await?.is_empty();
+        let differs =
+            strategy.as_deref() == Some("COPY_ONCE") || !self.differences(&info).await?.is_empty();
         if differs {
             // Pull before stopping, so a failed pull leaves the container up.
             self.ensure_image().await?;
@@ -516,9 +530,7 @@ pub async fn check_config(
                 out.output
             ))),
         },
-        Err(e) if e.is_client_error() => {
-            Ok(diff(json!("container unavailable for config check")))
-        }
+        Err(e) if e.is_client_error() => Ok(diff(json!("container unavailable for config check"))),
         Err(e) => Err(e),
     }
 }

@@ -398,7 +398,12 @@ pub fn differences(
         .collect();
     if desired_tmpfs != host.tmpfs {
         let cur: Vec<String> = host.tmpfs.keys().cloned().collect();
-        let des: Vec<String> = spec.tmpfs.iter().filter(|t| !t.is_empty()).cloned().collect();
+        let des: Vec<String> = spec
+            .tmpfs
+            .iter()
+            .filter(|t| !t.is_empty())
+            .cloned()
+            .collect();
         out.push(Difference::new("tmpfs", sorted(&cur), sorted(&des)));
     }
 
@@ -632,13 +637,22 @@ mod tests {
 
     #[test]
     fn image_parsing_matches_upstream() {
-        assert_eq!(parse_image("img@sha256:abc"), ("img@sha256".into(), "abc".into()));
+        assert_eq!(
+            parse_image("img@sha256:abc"),
+            ("img@sha256".into(), "abc".into())
+        );
         assert_eq!(parse_repository_tag("nova"), ("nova".into(), None));
-        assert_ne!(parse_repository_tag("nova"), parse_repository_tag("nova:latest"));
+        assert_ne!(
+            parse_repository_tag("nova"),
+            parse_repository_tag("nova:latest")
+        );
         let (p, b) = generate_volumes(&["/a:/x".into(), "/a:/y".into(), "vol:ro".into()]);
         assert_eq!(p, ["/x", "/y", "ro"]);
         assert_eq!(b, ["/a:/y:rw", "vol:ro:rw"]);
         assert!(invalid_volume("/host:ro"));
-        assert_eq!(named_volumes(&["kolla_logs:/x".into(), "/etc:/etc".into()]), ["kolla_logs"]);
+        assert_eq!(
+            named_volumes(&["kolla_logs:/x".into(), "/etc:/etc".into()]),
+            ["kolla_logs"]
+        );
     }
 }

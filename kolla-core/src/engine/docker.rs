@@ -22,8 +22,8 @@ use futures_util::StreamExt;
 
 use super::{
     ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, Dimensions, EngineVersion,
-    Error, ExecOutput, Healthcheck, HostSettings, ImageInfo, ListFilter, LogOptions,
-    RegistryAuth, RestartPolicy, Ulimit, VolumeInfo,
+    Error, ExecOutput, Healthcheck, HostSettings, ImageInfo, ListFilter, LogOptions, RegistryAuth,
+    RestartPolicy, Ulimit, VolumeInfo,
 };
 
 /// The Docker engine, reached through its API socket.
@@ -65,7 +65,10 @@ impl DockerEngine {
             endpoint: host.to_string(),
             message: e.to_string(),
         };
-        if host.starts_with("tcp://") && std::env::var_os("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty()) && !cfg!(feature = "tls") {
+        if host.starts_with("tcp://")
+            && std::env::var_os("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty())
+            && !cfg!(feature = "tls")
+        {
             return Err(Error::Unreachable {
                 endpoint: host.to_string(),
                 message: "DOCKER_TLS_VERIFY asks for TLS, but kolla-core was built without its `tls` feature".into(),
@@ -584,7 +587,10 @@ impl ContainerEngine for DockerEngine {
             .await
             .map_err(|e| self.op_error("exec in container", name, e))?;
         let mut output = String::new();
-        if let StartExecResults::Attached { output: mut out, .. } = started {
+        if let StartExecResults::Attached {
+            output: mut out, ..
+        } = started
+        {
             while let Some(item) = out.next().await {
                 let chunk = item.map_err(|e| self.op_error("exec in container", name, e))?;
                 output.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));

@@ -462,10 +462,11 @@ impl ContainerEngine for MemoryEngine {
         if !st.volumes.contains_key(name) {
             return Err(not_found("volume", name));
         }
-        let in_use = st
-            .containers
-            .values()
-            .any(|c| super::compare::named_volumes(&c.spec.volumes).iter().any(|v| v == name));
+        let in_use = st.containers.values().any(|c| {
+            super::compare::named_volumes(&c.spec.volumes)
+                .iter()
+                .any(|v| v == name)
+        });
         if in_use {
             return Err(conflict(
                 "remove volume",

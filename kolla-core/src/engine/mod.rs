@@ -550,7 +550,12 @@ pub trait ContainerEngine: Send + Sync {
     /// # Errors
     /// [`Error::NotFound`] for a missing container, [`Error::Conflict`] when
     /// it is not running.
-    async fn exec(&self, name: &str, cmd: &[String], user: Option<&str>) -> Result<ExecOutput, Error>;
+    async fn exec(
+        &self,
+        name: &str,
+        cmd: &[String],
+        user: Option<&str>,
+    ) -> Result<ExecOutput, Error>;
 
     /// The container's state, or `None` when there is no such container.
     async fn inspect_container(&self, name: &str) -> Result<Option<ContainerInfo>, Error>;
@@ -578,7 +583,11 @@ pub trait ContainerEngine: Send + Sync {
     async fn remove_container(&self, name: &str, force: bool) -> Result<(), Error>;
 
     /// Creates a `local` volume with `labels`.
-    async fn create_volume(&self, name: &str, labels: &BTreeMap<String, String>) -> Result<(), Error>;
+    async fn create_volume(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<(), Error>;
 
     /// A volume, or `None` when absent.
     async fn inspect_volume(&self, name: &str) -> Result<Option<VolumeInfo>, Error>;

@@ -41,7 +41,12 @@ const SPEC: &[(&str, Kind, Option<&str>, &[&str])] = &[
     ("environment", Kind::Dict, None, &[]),
     ("healthcheck", Kind::Dict, None, &[]),
     ("image", Kind::Str, None, &[]),
-    ("ipc_mode", Kind::Str, None, &["", "host", "private", "shareable"]),
+    (
+        "ipc_mode",
+        Kind::Str,
+        None,
+        &["", "host", "private", "shareable"],
+    ),
     ("cap_add", Kind::List, None, &[]),
     ("security_opt", Kind::List, None, &[]),
     ("pid_mode", Kind::Str, None, &["", "host", "private"]),
@@ -56,7 +61,12 @@ const SPEC: &[(&str, Kind, Option<&str>, &[&str])] = &[
         &["no", "on-failure", "oneshot", "always", "unless-stopped"],
     ),
     ("restart_retries", Kind::Int, Some("10"), &[]),
-    ("state", Kind::Str, Some("running"), &["running", "exited", "paused"]),
+    (
+        "state",
+        Kind::Str,
+        Some("running"),
+        &["running", "exited", "paused"],
+    ),
     ("tls_verify", Kind::Bool, Some("false"), &[]),
     ("tls_cert", Kind::Str, None, &[]),
     ("tls_key", Kind::Str, None, &[]),
@@ -257,7 +267,10 @@ impl Params {
             }
             values.insert(key.to_string(), v);
         }
-        let Some(action) = values.get("action").and_then(Value::as_str).map(str::to_string)
+        let Some(action) = values
+            .get("action")
+            .and_then(Value::as_str)
+            .map(str::to_string)
         else {
             return Err(Error::action("missing required arguments: action"));
         };
@@ -339,9 +352,7 @@ impl Params {
 
     /// `KOLLA_CONFIG_STRATEGY` from the environment.
     pub fn config_strategy(&self) -> Option<String> {
-        self.environment()
-            .get("KOLLA_CONFIG_STRATEGY")
-            .map(py_str)
+        self.environment().get("KOLLA_CONFIG_STRATEGY").map(py_str)
     }
 
     /// `graceful_timeout`, with upstream's fallback of 10 s for 0.
@@ -365,11 +376,9 @@ impl Params {
 
     fn list(&self, key: &str) -> Vec<String> {
         match self.values.get(key) {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter(|v| !v.is_null())
-                .map(py_str)
-                .collect(),
+            Some(Value::Array(items)) => {
+                items.iter().filter(|v| !v.is_null()).map(py_str).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -453,7 +462,11 @@ impl Params {
             ipc_mode: self.str("ipc_mode").map(str::to_string),
             pid_mode: self.str("pid_mode").map(str::to_string),
             cgroupns_mode: self.str("cgroupns_mode").map(str::to_string),
-            tmpfs: self.list("tmpfs").into_iter().filter(|t| !t.is_empty()).collect(),
+            tmpfs: self
+                .list("tmpfs")
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect(),
             volumes_from: self.list("volumes_from"),
             dimensions: parse_dimensions(self.values.get("dimensions"))?,
             healthcheck: parse_healthcheck(self.values.get("healthcheck"))?,
@@ -560,7 +573,10 @@ pub fn parse_dimensions(value: Option<&Value>) -> Result<Dimensions, Error> {
         "blkio_weight",
         "ulimits",
     ];
-    let unsupported: Vec<&String> = map.keys().filter(|k| !KNOWN.contains(&k.as_str())).collect();
+    let unsupported: Vec<&String> = map
+        .keys()
+        .filter(|k| !KNOWN.contains(&k.as_str()))
+        .collect();
     if !unsupported.is_empty() {
         let mut details = Map::new();
         details.insert("unsupported_dimensions".into(), json!(unsupported));
@@ -660,7 +676,11 @@ pub fn parse_healthcheck(value: Option<&Value>) -> Result<Option<Healthcheck>, E
             details,
         });
     }
-    let missing: Vec<&str> = KEYS.iter().copied().filter(|k| !map.contains_key(*k)).collect();
+    let missing: Vec<&str> = KEYS
+        .iter()
+        .copied()
+        .filter(|k| !map.contains_key(*k))
+        .collect();
     if !missing.is_empty() {
         let mut details = Map::new();
         details.insert("missing_healthcheck".into(), json!(missing));
@@ -751,17 +771,24 @@ mod tests {
             "action is start_container but all of the following are missing: image"
         );
         let e = p(json!({"action": "stop_container", "name": "x", "pid_mode": "bad"})).unwrap_err();
-        assert_eq!(e.to_string(), "value of pid_mode must be one of: , host, private, got: bad");
+        assert_eq!(
+            e.to_string(),
+            "value of pid_mode must be one of: , host, private, got: bad"
+        );
         let e = p(json!({"action": "stop_container", "name": "x", "bogus": 1})).unwrap_err();
-        assert!(e.to_string().starts_with("Unsupported parameters for (kolla_container) module: bogus."));
+        assert!(e
+            .to_string()
+            .starts_with("Unsupported parameters for (kolla_container) module: bogus."));
         let e = p(json!({"action": "frobnicate", "name": "x"})).unwrap_err();
         assert!(e.to_string().starts_with("value of action must be one of:"));
     }
 
     #[test]
     fn env_values_become_strings_and_tz_is_injected() {
-        let spec = p(json!({"action": "start_container", "name": "nova_api", "image": "i",
-            "environment": {"N": 1, "B": true, "E": null}}))
+        let spec = p(
+            json!({"action": "start_container", "name": "nova_api", "image": "i",
+            "environment": {"N": 1, "B": true, "E": null}}),
+        )
         .unwrap()
         .to_spec("Europe/Paris")
         .unwrap();
@@ -786,13 +813,18 @@ mod tests {
         let e = parse_dimensions(Some(&json!({"kernel_memory": "1g"}))).unwrap_err();
         assert_eq!(e.to_string(), "'Unsupported dimensions'");
         let e = parse_dimensions(Some(&json!({"blki_weight": 1}))).unwrap_err();
-        let Error::Action { details, .. } = e else { panic!() };
+        let Error::Action { details, .. } = e else {
+            panic!()
+        };
         assert_eq!(details["unsupported_dimensions"], json!(["blki_weight"]));
         let e = parse_dimensions(Some(&json!({"mem_limit": "2E"}))).unwrap_err();
         assert_eq!(e.to_string(), "The docker dimension unit [e] is not supported for the dimension [2E]. The currently supported units are ['b', 'k', 'm', 'g'].");
         assert!(parse_dimensions(Some(&json!({"mem_limit": "1.5g"}))).is_err());
         assert!(parse_dimensions(Some(&json!({"mem_limit": ""}))).is_err());
-        assert!(parse_dimensions(Some(&json!({"mem_limit": true}))).unwrap_err().to_string().contains("[e]"));
+        assert!(parse_dimensions(Some(&json!({"mem_limit": true})))
+            .unwrap_err()
+            .to_string()
+            .contains("[e]"));
     }
 
     #[test]
@@ -805,31 +837,41 @@ mod tests {
         assert_eq!(h.start_period, 5_000_000_000);
         assert_eq!(h.retries, 0);
         assert!(parse_healthcheck(Some(&json!({}))).unwrap().is_none());
-        let none = json!({"test": ["NONE"], "interval": 1, "timeout": 1, "start_period": 1, "retries": 1});
+        let none =
+            json!({"test": ["NONE"], "interval": 1, "timeout": 1, "start_period": 1, "retries": 1});
         assert!(parse_healthcheck(Some(&none)).unwrap().is_none());
         let e = parse_healthcheck(Some(&json!({"test": "NONE"}))).unwrap_err();
         assert_eq!(e.to_string(), "'Missing healthcheck option'");
         let e = parse_healthcheck(Some(&json!({"test": "x", "extra_option": 1}))).unwrap_err();
         assert_eq!(e.to_string(), "'Unsupported healthcheck options'");
-        let bad = json!({"test": "x", "interval": "1.5", "timeout": 1, "start_period": 1, "retries": 1});
+        let bad =
+            json!({"test": "x", "interval": "1.5", "timeout": 1, "start_period": 1, "retries": 1});
         assert_eq!(
             parse_healthcheck(Some(&bad)).unwrap_err().to_string(),
             "Cannot parse healthcheck \"1.5\". Expected an integer, got \"str\"."
         );
-        let bad = json!({"test": "x", "interval": {}, "timeout": 1, "start_period": 1, "retries": 1});
-        assert!(parse_healthcheck(Some(&bad)).unwrap_err().to_string().contains("got \"dict\""));
+        let bad =
+            json!({"test": "x", "interval": {}, "timeout": 1, "start_period": 1, "retries": 1});
+        assert!(parse_healthcheck(Some(&bad))
+            .unwrap_err()
+            .to_string()
+            .contains("got \"dict\""));
     }
 
     #[test]
     fn restart_policy_oneshot_and_zero_retries() {
-        let spec = p(json!({"action": "start_container", "name": "x", "image": "i",
-            "restart_policy": "on-failure", "restart_retries": 0}))
+        let spec = p(
+            json!({"action": "start_container", "name": "x", "image": "i",
+            "restart_policy": "on-failure", "restart_retries": 0}),
+        )
         .unwrap()
         .to_spec("UTC")
         .unwrap();
         assert_eq!(spec.restart_policy.unwrap().max_retries, 0);
-        let spec = p(json!({"action": "start_container", "name": "x", "image": "i",
-            "restart_policy": "oneshot"}))
+        let spec = p(
+            json!({"action": "start_container", "name": "x", "image": "i",
+            "restart_policy": "oneshot"}),
+        )
         .unwrap()
         .to_spec("UTC")
         .unwrap();
