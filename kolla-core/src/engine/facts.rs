@@ -140,3 +140,84 @@ async fn facts(
         ))),
     }
 }
+
+/// One row of `kolla container ps`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PsRow {
+    /// Container name.
+    pub name: String,
+    /// Image reference.
+    pub image: String,
+    /// `running`, `exited`, ...
+    pub state: String,
+    /// `healthy`, `unhealthy`, `starting`, or empty without a healthcheck.
+    pub health: String,
+}
+
+/// The kolla containers on an engine (those with `KOLLA_SERVICE_NAME` in
+/// their environment, as every `kolla_container` start sets, or a
+/// `kolla_version` image label), sorted by name, running or not.
+///
+/// ```
+/// use kolla_core::engine::{action::run_action, facts::kolla_containers, MemoryEngine};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let engine = MemoryEngine::new();
+/// engine.add_image("kolla/keystone:1");
+/// let args = serde_json::json!({"action": "start_container", "name": "keystone", "image": "kolla/keystone:1"});
+/// run_action(&engine, args.as_object().unwrap()).await;
+/// let rows = kolla_containers(&engine).await.unwrap();
+/// assert_eq!((rows[0].name.as_str(), rows[0].state.as_str()), ("keystone", "running"));
+/// # });
+/// ```
+///
+/// # Errors
+/// When the engine cannot list or inspect.
+pub async fn kolla_containers(engine: &dyn ContainerEngine) -> Result<Vec<PsRow>, Error> {
+    let all = ListFilter {
+        all: true,
+        ..Default::default()
+    };
+    let list = engine.list_containers(&all).await?;
+    let inspections = list.iter().map(|c| engine.inspect_container(&c.name));
+    let mut rows = Vec::new();
+    for info in futures_join(inspections).await {
+        let Some(info) = info? else { continue };
+        let kolla = env_map(&info.env).contains_key("KOLLA_SERVICE_NAME")
+            || info.labels.contains_key("kolla_version");
+        if kolla {
+            rows.push(PsRow {
+                name: info.name,
+                image: info.image,
+                state: info.status,
+                health: info.health.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Awaits futures concurrently, keeping their order (no extra dependency).
+async fn futures_join<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}
