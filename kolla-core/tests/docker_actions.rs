@@ -580,9 +580,13 @@ async fn volumes_are_created_and_removed_once() {
         act(&f.engine, args("remove_volume")).await["changed"],
         false
     );
-    let facts =
-        kolla_core::engine::facts::container_facts(&f.engine, "get_volumes", &[vol.clone()], false)
-            .await;
+    let facts = kolla_core::engine::facts::container_facts(
+        &f.engine,
+        "get_volumes",
+        std::slice::from_ref(&vol),
+        false,
+    )
+    .await;
     assert_eq!(facts["volumes"], json!({}));
 }
 
