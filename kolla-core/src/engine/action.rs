@@ -427,10 +427,12 @@ impl Worker<'_> {
     /// A detached container that dies within [`START_GRACE`] of its start
     /// failed; say so with its last log lines instead of reporting success.
     async fn check_not_dead_on_arrival(&mut self) -> Result<(), Error> {
-        let waited =
-            tokio::time::timeout(START_GRACE, self.engine.wait_container(self.name())).await;
+        let waited = self
+            .engine
+            .wait_container_for(self.name(), START_GRACE)
+            .await;
         // Still running after the grace (or the engine cannot wait): fine.
-        let Ok(Ok(code)) = waited else {
+        let Ok(Some(code)) = waited else {
             return Ok(());
         };
         if code == 0 {
