@@ -455,6 +455,20 @@ async fn recreate_versus_restart() {
     .await;
     let third = id(&f.engine, f.name.clone()).await;
     assert_ne!(third, second);
+    // The new image cannot be pulled: the failure comes before any stop,
+    // so the running container is left alone (LP#1852572).
+    let unpullable = with(
+        changed.clone(),
+        json!({"image": "kolla-rs-test/absent:1",
+        "action": "recreate_or_restart_container"}),
+    );
+    let r = act(&f.engine, unpullable).await;
+    assert_eq!(r["failed"], true, "{r}");
+    let info = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    assert_eq!(
+        (info.id.as_str(), info.status.as_str()),
+        (third.as_str(), "running")
+    );
     // No strategy and no difference: nothing happens, and it says so
     // (an empty desired environment is a subset of the container's).
     let mut none = with(changed, json!({"action": "recreate_or_restart_container"}));

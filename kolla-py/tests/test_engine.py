@@ -51,6 +51,8 @@ def test_failures_come_back_as_the_module_would_return_them(memory):
         "changed": False,
         "result": False,
     }
+    r = memory.run_action("stop_container", {"name": "x", "common_options": {"container_engine": "podman"}})
+    assert r["msg"] == "container_engine podman is not supported: kolla-rs drives Docker"
     r = memory.run_action("start_container", {"name": "x"})
     assert r["msg"] == "action is start_container but all of the following are missing: image"
 

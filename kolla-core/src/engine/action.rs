@@ -79,6 +79,21 @@ pub async fn run_action(engine: &dyn ContainerEngine, args: &Map<String, Value>)
 
 /// Runs one action with already merged parameters.
 pub async fn run(engine: &dyn ContainerEngine, params: &Params) -> Outcome {
+    let engine_name = params.str("container_engine").unwrap_or("docker");
+    if engine_name != "docker" {
+        return failure(
+            Error::action(format!(
+                "container_engine {engine_name} is not supported: kolla-rs drives Docker"
+            )),
+            false,
+            Map::new(),
+        );
+    }
+    let timeout = u64::try_from(params.int("client_timeout")).unwrap_or(0);
+    let scoped = (timeout > 0)
+        .then(|| engine.for_client_timeout(timeout))
+        .flatten();
+    let engine: &dyn ContainerEngine = scoped.as_deref().unwrap_or(engine);
     let mut w = Worker {
         engine,
         p: params,

@@ -636,6 +636,217 @@ mod tests {
     }
 
     #[test]
+    fn cgroupns_rules() {
+        let mut spec = base();
+        let (mut info, image) = matching(&spec);
+        let check = |spec: &ContainerSpec, info: &ContainerInfo| {
+            names(differences(spec, info, Some(&image))) == ["cgroupns_mode"]
+        };
+        spec.cgroupns_mode = Some("host".into());
+        info.host.cgroupns_mode = Some("host".into());
+        assert!(!check(&spec, &info));
+        info.host.cgroupns_mode = Some(String::new());
+        assert!(!check(&spec, &info), "'' counts as host");
+        info.host.cgroupns_mode = None;
+        assert!(!check(&spec, &info), "a missing key counts as host");
+        info.host.cgroupns_mode = Some("private".into());
+        assert!(check(&spec, &info), "host vs private");
+        spec.cgroupns_mode = None;
+        assert!(!check(&spec, &info), "not asked for: ignored");
+        spec.cgroupns_mode = Some("private".into());
+        info.host.cgroupns_mode = Some(String::new());
+        assert!(check(&spec, &info), "private vs ''");
+    }
+
+    #[test]
+    fn environment_subset_and_tz_change() {
+        let mut spec = base();
+        spec.environment.insert("TZ".into(), "UTC".into());
+        let (info, image) = matching(&spec);
+        spec.environment.remove("A");
+        assert!(
+            differences(&spec, &info, Some(&image)).is_empty(),
+            "a subset"
+        );
+        spec.environment.insert("TZ".into(), "Europe/Paris".into());
+        let d = differences(&spec, &info, Some(&image));
+        assert_eq!(names(d.clone()), ["environment"]);
+        assert_eq!(d[0].current, json!(["A", "PATH", "TZ"]));
+        assert_eq!(d[0].desired, json!(["TZ"]));
+    }
+
+    #[test]
+    fn dimension_table() {
+        let cases: Vec<(Dimensions, Dimensions, bool)> = vec![
+            // desired blkio 10 and memory 30 against zeros
+            (
+                Dimensions {
+                    blkio_weight: Some(10),
+                    memory: Some(30),
+                    ..Default::default()
+                },
+                Dimensions::default(),
+                true,
+            ),
+            (
+                Dimensions {
+                    blkio_weight: Some(10),
+                    ..Default::default()
+                },
+                Dimensions {
+                    blkio_weight: Some(10),
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                Dimensions {
+                    memory: Some(10 << 20),
+                    ..Default::default()
+                },
+                Dimensions {
+                    memory: Some(1024),
+                    ..Default::default()
+                },
+                true,
+            ),
+            // only mem_reservation desired, Memory set on the container
+            (
+                Dimensions {
+                    memory_reservation: Some(10),
+                    ..Default::default()
+                },
+                Dimensions {
+                    memory: Some(10),
+                    memory_reservation: Some(10),
+                    ..Default::default()
+                },
+                true,
+            ),
+            (
+                Dimensions {
+                    memory_reservation: Some(0),
+                    ..Default::default()
+                },
+                Dimensions::default(),
+                false,
+            ),
+            (
+                Dimensions {
+                    cpuset_mems: Some("0".into()),
+                    ..Default::default()
+                },
+                Dimensions::default(),
+                true,
+            ),
+            (
+                Dimensions {
+                    cpuset_cpus: Some("0-1".into()),
+                    ..Default::default()
+                },
+                Dimensions {
+                    cpuset_cpus: Some("0-1".into()),
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                Dimensions {
+                    cpuset_cpus: Some("0-1".into()),
+                    ..Default::default()
+                },
+                Dimensions {
+                    cpuset_cpus: Some("1".into()),
+                    ..Default::default()
+                },
+                true,
+            ),
+            (
+                Dimensions {
+                    ulimits: Some(vec![Ulimit {
+                        name: "nofile".into(),
+                        soft: Some(1),
+                        hard: Some(2),
+                    }]),
+                    ..Default::default()
+                },
+                Dimensions {
+                    ulimits: Some(vec![]),
+                    ..Default::default()
+                },
+                true,
+            ),
+            (
+                Dimensions {
+                    ulimits: Some(vec![Ulimit {
+                        name: "nofile".into(),
+                        soft: Some(1),
+                        hard: Some(2),
+                    }]),
+                    ..Default::default()
+                },
+                Dimensions {
+                    ulimits: Some(vec![Ulimit {
+                        name: "nofile".into(),
+                        soft: Some(1),
+                        hard: Some(2),
+                    }]),
+                    ..Default::default()
+                },
+                false,
+            ),
+            // an explicit swap limit is compared even when it is twice memory
+            (
+                Dimensions {
+                    memory: Some(1),
+                    memory_swap: Some(4),
+                    ..Default::default()
+                },
+                Dimensions {
+                    memory: Some(1),
+                    memory_swap: Some(2),
+                    ..Default::default()
+                },
+                true,
+            ),
+        ];
+        for (i, (desired, current, differs)) in cases.into_iter().enumerate() {
+            assert_eq!(dimensions_differ(&desired, &current), differs, "case {i}");
+        }
+    }
+
+    #[test]
+    fn healthcheck_compare() {
+        let hc = |interval: i64| crate::engine::Healthcheck {
+            test: vec!["CMD-SHELL".into(), "true".into()],
+            interval,
+            timeout: 30_000_000_000,
+            start_period: 5_000_000_000,
+            retries: 3,
+            start_interval: 0,
+        };
+        let mut spec = base();
+        let (mut info, image) = matching(&spec);
+        info.healthcheck = Some(hc(30_000_000_000));
+        assert_eq!(
+            names(differences(&spec, &info, Some(&image))),
+            ["healthcheck"]
+        );
+        spec.healthcheck = Some(hc(30_000_000_000));
+        assert!(differences(&spec, &info, Some(&image)).is_empty());
+        spec.healthcheck = Some(hc(0));
+        assert_eq!(
+            names(differences(&spec, &info, Some(&image))),
+            ["healthcheck"]
+        );
+        info.healthcheck = None;
+        assert_eq!(
+            names(differences(&spec, &info, Some(&image))),
+            ["healthcheck"]
+        );
+    }
+
+    #[test]
     fn image_parsing_matches_upstream() {
         assert_eq!(
             parse_image("img@sha256:abc"),

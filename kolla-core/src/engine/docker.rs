@@ -31,7 +31,11 @@ use super::{
 pub struct DockerEngine {
     docker: Docker,
     endpoint: String,
+    client_timeout: u64,
 }
+
+/// bollard's default per-request timeout, in seconds.
+const DEFAULT_CLIENT_TIMEOUT: u64 = 120;
 
 const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
@@ -79,7 +83,23 @@ impl DockerEngine {
         Ok(DockerEngine {
             docker,
             endpoint: host.to_string(),
+            client_timeout: DEFAULT_CLIENT_TIMEOUT,
         })
+    }
+
+    /// The same connection with another per-request timeout (kolla's
+    /// `client_timeout`, seconds). Waits for a container to exit have no
+    /// timeout; stops and restarts get the grace period on top.
+    pub fn with_client_timeout(&self, seconds: u64) -> DockerEngine {
+        let seconds = seconds.max(1);
+        DockerEngine {
+            docker: self
+                .docker
+                .clone()
+                .with_timeout(Duration::from_secs(seconds)),
+            endpoint: self.endpoint.clone(),
+            client_timeout: seconds,
+        }
     }
 
     fn op_error(&self, operation: &'static str, object: &str, e: BollardError) -> Error {
@@ -122,10 +142,17 @@ impl DockerEngine {
     }
 }
 
+/// A year: "no timeout" for requests that last as long as a container.
+const NO_TIMEOUT: u64 = 365 * 24 * 3600;
+
 #[async_trait]
 impl ContainerEngine for DockerEngine {
     fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    fn for_client_timeout(&self, seconds: u64) -> Option<Box<dyn ContainerEngine>> {
+        Some(Box::new(self.with_client_timeout(seconds)))
     }
 
     async fn version(&self) -> Result<EngineVersion, Error> {
@@ -300,9 +327,12 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn wait_container(&self, name: &str) -> Result<i64, Error> {
-        let mut stream = self
+        // A bootstrap container may run for a long time: no request timeout.
+        let docker = self
             .docker
-            .wait_container(name, None::<WaitContainerOptions>);
+            .clone()
+            .with_timeout(Duration::from_secs(NO_TIMEOUT));
+        let mut stream = docker.wait_container(name, None::<WaitContainerOptions>);
         let mut code = 0;
         while let Some(item) = stream.next().await {
             match item {
@@ -536,7 +566,7 @@ impl ContainerEngine for DockerEngine {
         let docker = self
             .docker
             .clone()
-            .with_timeout(Duration::from_secs(t as u64 + 120));
+            .with_timeout(Duration::from_secs(t as u64 + self.client_timeout));
         match docker.stop_container(name, Some(opts)).await {
             Ok(()) => Ok(()),
             // 304: already stopped.
@@ -556,7 +586,7 @@ impl ContainerEngine for DockerEngine {
         let docker = self
             .docker
             .clone()
-            .with_timeout(Duration::from_secs(t as u64 + 120));
+            .with_timeout(Duration::from_secs(t as u64 + self.client_timeout));
         docker
             .restart_container(name, Some(opts))
             .await

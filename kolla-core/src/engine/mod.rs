@@ -496,6 +496,13 @@ pub trait ContainerEngine: Send + Sync {
     /// The socket path or URL (or `memory://`) this engine talks to.
     fn endpoint(&self) -> &str;
 
+    /// A handle on the same engine whose requests time out after
+    /// `seconds` (kolla's `client_timeout`); `None` when the engine has no
+    /// request timeouts (the in-memory one).
+    fn for_client_timeout(&self, _seconds: u64) -> Option<Box<dyn ContainerEngine>> {
+        None
+    }
+
     /// The engine's version facts.
     async fn version(&self) -> Result<EngineVersion, Error>;
 
