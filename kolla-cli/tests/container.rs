@@ -192,4 +192,16 @@ fn invalid_parameters_and_unreachable_engine() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unix:///nonexistent/docker.sock"));
+
+    // TLS asked for on a build without the `tls` feature: said plainly.
+    let out = Command::new(env!("CARGO_BIN_EXE_kolla"))
+        .args(["container", "ps"])
+        .env("DOCKER_HOST", "tcp://127.0.0.1:1")
+        .env("DOCKER_TLS_VERIFY", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("tcp://127.0.0.1:1"), "{stderr}");
+    assert!(stderr.contains("DOCKER_TLS_VERIFY"), "{stderr}");
 }
