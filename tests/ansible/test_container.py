@@ -52,7 +52,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> str:
 def cname():
     name = f"kolla_rs_ansible_{os.getpid()}"
     yield name
-    subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
+    subprocess.run(["docker", "rm", "-f", name, f"bootstrap_{name}"], capture_output=True, check=False)
     subprocess.run(["docker", "volume", "rm", f"{name}_logs"], capture_output=True, check=False)
 
 
@@ -79,6 +79,9 @@ def test_modules_drive_the_real_engine(run_playbook, tmp_path: Path, image: str,
     assert r["removed"]["changed"] is True
     assert r["ignored"]["changed"] is False
     assert r["volume"]["changed"] is True
+    assert r["bootstrap"]["rc"] == 0
+    assert r["bootstrap"]["stdout"] == "bootstrapped\n"
+    assert r["bootstrap"]["changed"] is True
 
 
 def test_module_result_equals_run_action(run_playbook, tmp_path: Path, image: str, cname: str):

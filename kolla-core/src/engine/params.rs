@@ -58,7 +58,15 @@ const SPEC: &[(&str, Kind, Option<&str>, &[&str])] = &[
         "restart_policy",
         Kind::Str,
         None,
-        &["no", "on-failure", "oneshot", "always", "unless-stopped"],
+        // `never`: the seed-era kolla_docker's spelling of `no`.
+        &[
+            "no",
+            "on-failure",
+            "oneshot",
+            "always",
+            "unless-stopped",
+            "never",
+        ],
     ),
     ("restart_retries", Kind::Int, Some("10"), &[]),
     (
@@ -435,7 +443,7 @@ impl Params {
             _ => BTreeMap::new(),
         };
         let restart_policy = self.str("restart_policy").map(|p| match p {
-            "oneshot" => RestartPolicy {
+            "oneshot" | "never" => RestartPolicy {
                 name: "no".into(),
                 max_retries: 0,
             },
@@ -871,6 +879,14 @@ mod tests {
         let spec = p(
             json!({"action": "start_container", "name": "x", "image": "i",
             "restart_policy": "oneshot"}),
+        )
+        .unwrap()
+        .to_spec("UTC")
+        .unwrap();
+        assert_eq!(spec.restart_policy.unwrap().name, "no");
+        let spec = p(
+            json!({"action": "start_container", "name": "x", "image": "i",
+            "restart_policy": "never"}),
         )
         .unwrap()
         .to_spec("UTC")

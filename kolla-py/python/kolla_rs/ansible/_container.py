@@ -31,8 +31,14 @@ ACTIONS = [
 LEGACY_ACTIONS = ["get_container_env", "get_container_state"]
 
 
-def argument_spec(actions: list[str]) -> dict[str, Any]:
-    """kolla_container's argument spec (defaults applied by kolla_rs)."""
+def argument_spec(actions: list[str], legacy: bool = False) -> dict[str, Any]:
+    """kolla_container's argument spec (defaults applied by kolla_rs).
+
+    ``legacy`` (kolla_docker) also accepts the seed-era ``restart_policy: never``.
+    """
+    policies = ["no", "on-failure", "oneshot", "always", "unless-stopped"]
+    if legacy:
+        policies.append("never")
     return dict(
         common_options=dict(required=False, type="dict", default=dict()),
         action=dict(required=True, type="str", choices=actions),
@@ -57,11 +63,7 @@ def argument_spec(actions: list[str]) -> dict[str, Any]:
         privileged=dict(required=False, type="bool"),
         graceful_timeout=dict(required=False, type="int"),
         remove_on_exit=dict(required=False, type="bool"),
-        restart_policy=dict(
-            required=False,
-            type="str",
-            choices=["no", "on-failure", "oneshot", "always", "unless-stopped"],
-        ),
+        restart_policy=dict(required=False, type="str", choices=policies),
         restart_retries=dict(required=False, type="int"),
         state=dict(required=False, type="str", choices=["running", "exited", "paused"]),
         tls_verify=dict(required=False, type="bool"),
@@ -94,7 +96,7 @@ def main(ansible_module: Any, legacy: bool = False) -> None:
     """
     actions = ACTIONS + (LEGACY_ACTIONS if legacy else [])
     module = ansible_module(
-        argument_spec=argument_spec(actions),
+        argument_spec=argument_spec(actions, legacy),
         required_if=required_if(actions),
         bypass_checks=False,
     )
