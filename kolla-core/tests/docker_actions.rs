@@ -890,7 +890,7 @@ async fn lifecycle_scenario(engine: &dyn ContainerEngine, name: &str) {
     );
     assert_eq!(
         r["comparison_failures"][2]["current"],
-        json!({"Memory": null})
+        json!({"Memory": 0})
     );
     // Recreated with the change, then equal again (Docker's implicit swap is no change).
     let changed = json!({"dimensions": {"mem_limit": "8m"}});

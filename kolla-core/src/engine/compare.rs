@@ -195,7 +195,21 @@ const DIMENSION_FIELDS: [(&str, &str); 10] = [
     ("ulimits", "Ulimits"),
 ];
 
-fn dimension_values(d: &Dimensions, key: &str) -> Value {
+/// A dimension's value for a payload. `docker_zeros`: show unset values
+/// the way Docker reports them (0, `""`), as upstream's `current` does.
+fn dimension_values(d: &Dimensions, key: &str, docker_zeros: bool) -> Value {
+    let v = dimension_value(d, key);
+    if !docker_zeros || !v.is_null() {
+        return v;
+    }
+    match key {
+        "cpuset_cpus" | "cpuset_mems" => json!(""),
+        "ulimits" => Value::Null,
+        _ => json!(0),
+    }
+}
+
+fn dimension_value(d: &Dimensions, key: &str) -> Value {
     match key {
         "mem_limit" => json!(d.memory),
         "mem_reservation" => json!(d.memory_reservation),
@@ -253,6 +267,21 @@ fn dimensions_differ(desired: &Dimensions, current: &Dimensions) -> bool {
         || text(&desired.cpuset_mems, &current.cpuset_mems)
         || num(desired.blkio_weight, current.blkio_weight)
         || ulimits
+}
+
+/// A healthcheck the way Docker's `Config.Healthcheck` spells it.
+fn healthcheck_payload(h: Option<&super::Healthcheck>) -> Value {
+    match h {
+        None => Value::Null,
+        Some(h) => {
+            let mut v = json!({"Test": h.test, "Interval": h.interval, "Timeout": h.timeout,
+                "StartPeriod": h.start_period, "Retries": h.retries});
+            if h.start_interval != 0 {
+                v["StartInterval"] = json!(h.start_interval);
+            }
+            v
+        }
+    }
 }
 
 fn restart_policy_name(p: &RestartPolicy) -> &str {
@@ -456,9 +485,9 @@ pub fn differences(
         let mut cur = serde_json::Map::new();
         let mut des = serde_json::Map::new();
         for (key, docker) in DIMENSION_FIELDS {
-            let d = dimension_values(&spec.dimensions, key);
+            let d = dimension_values(&spec.dimensions, key, false);
             if !d.is_null() {
-                cur.insert(docker.into(), dimension_values(&host.dimensions, key));
+                cur.insert(docker.into(), dimension_values(&host.dimensions, key, true));
                 des.insert(docker.into(), d);
             }
         }
@@ -491,8 +520,8 @@ pub fn differences(
     if hc_differs {
         out.push(Difference::new(
             "healthcheck",
-            json!(observed.healthcheck),
-            json!(spec.healthcheck),
+            healthcheck_payload(observed.healthcheck.as_ref()),
+            healthcheck_payload(spec.healthcheck.as_ref()),
         ));
     }
 
