@@ -888,10 +888,7 @@ async fn lifecycle_scenario(engine: &dyn ContainerEngine, name: &str) {
         r["comparison_failures"][2]["desired"],
         json!({"Memory": 8 << 20})
     );
-    assert_eq!(
-        r["comparison_failures"][2]["current"],
-        json!({"Memory": 0})
-    );
+    assert_eq!(r["comparison_failures"][2]["current"], json!({"Memory": 0}));
     // Recreated with the change, then equal again (Docker's implicit swap is no change).
     let changed = json!({"dimensions": {"mem_limit": "8m"}});
     assert_eq!(
@@ -976,4 +973,109 @@ async fn memory_and_docker_engines_behave_the_same() {
         return;
     };
     lifecycle_scenario(&f.engine, &f.name).await;
+}
+
+#[tokio::test]
+async fn images_import_from_an_archive_and_logs_tail() {
+    let Some(f) = fixture("import").await else {
+        return;
+    };
+    let tag = format!("kolla-rs-test/imported:{}", f.name);
+    let marker = ContextFile {
+        path: "marker".into(),
+        data: f.name.clone().into_bytes(),
+        mode: 0o644,
+    };
+    let ctx =
+        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+            .unwrap();
+    f.engine.build_image(&tag, ctx).await.unwrap();
+    let saved = std::process::Command::new("docker")
+        .args(["save", &tag])
+        .output()
+        .expect("docker save");
+    assert!(saved.status.success());
+    f.engine.remove_image(&tag, true).await.unwrap();
+    assert!(f.engine.inspect_image(&tag).await.unwrap().is_none());
+    f.engine.import_image(saved.stdout).await.unwrap();
+    let image = f
+        .engine
+        .inspect_image(&tag)
+        .await
+        .unwrap()
+        .expect("imported");
+    assert!(image.repo_tags.contains(&tag));
+    // A garbage archive is a clear error.
+    let err = f
+        .engine
+        .import_image(b"not a tar".to_vec())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("import image"), "{err}");
+
+    // Logs: tail and stream selection.
+    let args = json!({"action": "start_container", "name": f.name, "image": tag,
+        "detach": false, "remove_on_exit": false,
+        "command": "sh -c 'for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2'"});
+    let r = act(&f.engine, args).await;
+    assert_eq!(r["rc"], 0, "{r}");
+    use kolla_core::engine::LogOptions;
+    let tail = LogOptions {
+        stdout: true,
+        stderr: false,
+        tail: Some(2),
+    };
+    assert_eq!(
+        f.engine.logs_with(&f.name, &tail).await.unwrap(),
+        "line4\nline5\n"
+    );
+    let err_only = LogOptions {
+        stdout: false,
+        stderr: true,
+        tail: None,
+    };
+    assert_eq!(
+        f.engine.logs_with(&f.name, &err_only).await.unwrap(),
+        "oops\n"
+    );
+    f.engine.remove_container(&f.name, true).await.unwrap();
+    f.engine.remove_image(&tag, true).await.unwrap();
+}
+
+#[tokio::test]
+async fn health_status_follows_the_healthcheck() {
+    let Some(f) = fixture("health").await else {
+        return;
+    };
+    let args = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": SLEEPER, "graceful_timeout": 1,
+        "healthcheck": {"test": ["CMD", "true"], "interval": 1, "timeout": 1,
+                        "start_period": 0, "retries": 1}});
+    assert_eq!(act(&f.engine, args.clone()).await["changed"], true);
+    let first = f.engine.health_status(&f.name).await.unwrap();
+    assert!(
+        matches!(first.as_deref(), Some("starting") | Some("healthy")),
+        "{first:?}"
+    );
+    let ps = kolla_core::engine::facts::kolla_containers(&f.engine)
+        .await
+        .unwrap();
+    let row = ps.iter().find(|r| r.name == f.name).expect("listed by ps");
+    assert_eq!(row.state, "running");
+    assert!(!row.health.is_empty());
+    // The same healthcheck is no difference; a container without one has none.
+    assert_eq!(
+        act(
+            &f.engine,
+            with(args, json!({"action": "compare_container"}))
+        )
+        .await["changed"],
+        false
+    );
+    let err = f
+        .engine
+        .health_status("kolla_rs_test_absent")
+        .await
+        .unwrap_err();
+    assert!(err.is_client_error(), "{err}");
 }
