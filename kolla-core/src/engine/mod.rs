@@ -1,10 +1,32 @@
 //! The container engine seam: one async trait, a Docker backend and an
-//! in-memory backend with the same observable behaviour.
+//! in-memory backend with the same observable behaviour, and kolla-ansible's
+//! `kolla_container` actions on top of it.
 //!
 //! Everything deployment does to containers goes through [`ContainerEngine`].
 //! [`DockerEngine`] (feature `docker`) is the only place that talks to the
 //! Docker API; [`MemoryEngine`] keeps the same state in a map, for plans, dry
 //! runs and fast tests.
+//!
+//! - [`params`]: the module's argument spec, the `common_options` merge, and
+//!   the one conversion of a parameter dict into a [`ContainerSpec`];
+//! - [`compare`]: the one comparison `spec vs observed -> Vec<Difference>`
+//!   (used by `compare_container` and the planner);
+//! - [`action`]: every action, returning the module's result dict;
+//! - [`facts`]: `kolla_container_facts` and the `kolla container ps` rows;
+//! - [`image`]: small local images built from a static busybox.
+//!
+//! ```
+//! use kolla_core::engine::{action::run_action, MemoryEngine};
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let engine = MemoryEngine::new();
+//! engine.add_image("kolla/keystone:1");
+//! let args = serde_json::json!({
+//!     "action": "compare_container", "name": "keystone", "image": "kolla/keystone:1",
+//! });
+//! let result = run_action(&engine, args.as_object().unwrap()).await;
+//! assert_eq!(result["comparison_failures"][0]["name"], "container_missing");
+//! # });
+//! ```
 
 use std::collections::BTreeMap;
 
