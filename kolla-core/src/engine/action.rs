@@ -542,10 +542,18 @@ pub async fn check_config(
             0 => Ok(None),
             1 => Ok(diff(json!(out.output))),
             137 => Ok(diff(json!("container exited abruptly during config check"))),
-            code => Err(Error::action(format!(
-                "Failed to compare container configuration: ExitCode: {code} Message: {}",
-                out.output
-            ))),
+            code => {
+                // Upstream raises here, and its catch-all reports changed.
+                let mut details = Map::new();
+                details.insert("changed".into(), json!(true));
+                Err(Error::Action {
+                    message: format!(
+                        "Failed to compare container configuration: ExitCode: {code} Message: {}",
+                        out.output
+                    ),
+                    details,
+                })
+            }
         },
         Err(e) if e.is_client_error() => Ok(diff(json!("container unavailable for config check"))),
         Err(e) => Err(e),

@@ -24,9 +24,11 @@ const DOCKER_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 ///
 /// Containers do not run anything: starting one marks it `running`, and
 /// [`MemoryEngine::exit`] stops it with a chosen exit code. Images exist once
-/// added with [`MemoryEngine::add_image`] or built; pulls always fail (there
-/// is no registry). Execs return what [`MemoryEngine::set_exec_result`]
-/// scripted, else exit code 0 with no output.
+/// added with [`MemoryEngine::add_image`] or built, or pulled after
+/// [`MemoryEngine::publish_image`] put them in its pretend registry (a pull
+/// of anything else fails with the registry's "not found"). Execs return
+/// what [`MemoryEngine::set_exec_result`] scripted, else exit code 0 with
+/// no output.
 #[derive(Debug, Default)]
 pub struct MemoryEngine {
     state: Mutex<State>,
@@ -38,6 +40,7 @@ struct State {
     containers: BTreeMap<String, Container>,
     volumes: BTreeMap<String, VolumeInfo>,
     exec_results: HashMap<String, ExecOutput>,
+    registry: BTreeMap<String, ImageInfo>,
     next_id: u64,
 }
 
@@ -83,6 +86,19 @@ impl MemoryEngine {
             labels,
         };
         st.images.insert(key, info);
+    }
+
+    /// Puts a new build of `image` in the pretend registry, for pulls.
+    pub fn publish_image(&self, image: &str) {
+        let mut st = self.lock();
+        st.next_id += 1;
+        let key = normalize_image(image);
+        let info = ImageInfo {
+            id: format!("sha256:{:064x}", st.next_id),
+            repo_tags: vec![key.clone()],
+            labels: BTreeMap::new(),
+        };
+        st.registry.insert(key, info);
     }
 
     /// Stops a running container with `code`, as if its process had exited.
@@ -266,12 +282,20 @@ impl ContainerEngine for MemoryEngine {
     }
 
     async fn pull_image(&self, image: &str, _auth: Option<&RegistryAuth>) -> Result<(), Error> {
-        Err(Error::Operation {
-            operation: "pull image",
-            object: image.to_string(),
-            endpoint: ENDPOINT.to_string(),
-            message: "the in-memory engine has no registry to pull from".into(),
-        })
+        let mut st = self.lock();
+        let key = normalize_image(image);
+        match st.registry.get(&key).cloned() {
+            Some(info) => {
+                st.images.insert(key, info);
+                Ok(())
+            }
+            None => Err(Error::Operation {
+                operation: "pull image",
+                object: image.to_string(),
+                endpoint: ENDPOINT.to_string(),
+                message: format!("manifest for {key} not found"),
+            }),
+        }
     }
 
     async fn import_image(&self, _tar: Vec<u8>) -> Result<(), Error> {
