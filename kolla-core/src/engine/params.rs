@@ -371,14 +371,24 @@ impl Params {
         }
     }
 
-    /// Registry credentials, when `auth_username` is set.
+    /// Registry credentials, when `auth_username` is set and not empty
+    /// (kolla passes `""` when no registry login is configured).
     pub fn auth(&self) -> Option<RegistryAuth> {
-        let username = self.str("auth_username")?.to_string();
+        let username = self
+            .str("auth_username")
+            .filter(|u| !u.is_empty())?
+            .to_string();
         Some(RegistryAuth {
             username,
             password: self.str("auth_password").unwrap_or_default().to_string(),
-            registry: self.str("auth_registry").map(str::to_string),
-            email: self.str("auth_email").map(str::to_string),
+            registry: self
+                .str("auth_registry")
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+            email: self
+                .str("auth_email")
+                .filter(|e| !e.is_empty())
+                .map(str::to_string),
         })
     }
 
@@ -769,6 +779,26 @@ mod tests {
         assert_eq!(params.int("graceful_timeout"), 100);
         assert_eq!(params.int("client_timeout"), 150);
         assert_eq!(params.str("auth_email"), Some("e"));
+        assert!(params.auth().is_none(), "no username, no login");
+        let params = p(json!({"action": "pull_image", "image": "i",
+            "common_options": {"auth_username": "", "auth_password": "", "auth_registry": ""}}))
+        .unwrap();
+        assert!(
+            params.auth().is_none(),
+            "kolla's empty credentials mean no login"
+        );
+        let params = p(json!({"action": "pull_image", "image": "i",
+            "common_options": {"auth_username": "u", "auth_password": "12345", "auth_registry": "r:5000"}}))
+        .unwrap();
+        let auth = params.auth().unwrap();
+        assert_eq!(
+            (auth.password.as_str(), auth.registry.as_deref()),
+            ("12345", Some("r:5000"))
+        );
+        assert!(
+            !format!("{auth:?}").contains("12345"),
+            "the password is never printed"
+        );
     }
 
     #[test]
