@@ -198,18 +198,8 @@ impl Worker<'_> {
     }
 
     async fn compare_container(&mut self) -> Result<bool, Error> {
-        let failures = match self.info().await? {
-            None => vec![Difference {
-                name: "container_missing".into(),
-                current: Value::Null,
-                desired: json!(self.name()),
-            }],
-            Some(info) => {
-                let mut d = self.differences(&info).await?;
-                d.extend(check_config(self.engine, self.name()).await?);
-                d
-            }
-        };
+        let spec = self.spec()?;
+        let failures = container_differences(self.engine, &spec, true).await?;
         if !failures.is_empty() {
             self.changed = true;
             self.extra.insert(
@@ -262,9 +252,9 @@ impl Worker<'_> {
     }
 
     async fn remove_image(&mut self) -> Result<(), Error> {
-        let Some(local) = self.local_image().await? else {
+        if self.local_image().await?.is_none() {
             return Ok(());
-        };
+        }
         self.changed = true;
         let image = compare::image_ref(self.image());
         match self.engine.remove_image(&image, false).await {
@@ -273,11 +263,8 @@ impl Worker<'_> {
                 "Image '{}' is currently in-use",
                 self.image()
             ))),
-            Err(Error::NotFound { .. }) => {
-                // Removed meanwhile; by id in case the tag moved.
-                let _ = local;
-                Ok(())
-            }
+            // Removed meanwhile by someone else: the end state is the same.
+            Err(Error::NotFound { .. }) => Ok(()),
             Err(Error::Operation { message, .. }) => {
                 let mut details = Map::new();
                 details.insert("detail".into(), json!(message));
@@ -517,6 +504,53 @@ impl Worker<'_> {
         }
         Ok(())
     }
+}
+
+/// What `compare_container` reports for `spec` on `engine`: a
+/// `container_missing` entry when there is no container, else every
+/// section D difference (against the local copy of the desired image) and,
+/// with `config`, the config drift check.
+///
+/// This is the entry point the planner shares with the action.
+///
+/// ```
+/// use kolla_core::engine::{action::container_differences, ContainerEngine, ContainerSpec, MemoryEngine};
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let engine = MemoryEngine::new();
+/// engine.add_image("kolla/cron:1");
+/// let spec = ContainerSpec { name: "cron".into(), image: "kolla/cron:1".into(), network_mode: "host".into(), ..Default::default() };
+/// engine.create_container(&spec).await.unwrap();
+/// engine.start_container("cron").await.unwrap();
+/// assert!(container_differences(&engine, &spec, true).await.unwrap().is_empty());
+/// # });
+/// ```
+///
+/// # Errors
+/// Engine failures, and an unexpected exit code of the config check.
+pub async fn container_differences(
+    engine: &dyn ContainerEngine,
+    spec: &ContainerSpec,
+    config: bool,
+) -> Result<Vec<Difference>, Error> {
+    let Some(info) = engine.inspect_container(&spec.name).await? else {
+        return Ok(vec![Difference {
+            name: "container_missing".into(),
+            current: Value::Null,
+            desired: json!(spec.name),
+        }]);
+    };
+    let image = if spec.image.is_empty() {
+        None
+    } else {
+        engine
+            .inspect_image(&compare::image_ref(&spec.image))
+            .await?
+    };
+    let mut d = compare::differences(spec, &info, image.as_ref());
+    if config {
+        d.extend(check_config(engine, &spec.name).await?);
+    }
+    Ok(d)
 }
 
 /// Config drift: runs `kolla_set_configs --check` as root inside the
