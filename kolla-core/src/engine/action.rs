@@ -100,6 +100,7 @@ pub async fn run(engine: &dyn ContainerEngine, params: &Params) -> Outcome {
         changed: false,
         extra: Map::new(),
         spec: None,
+        image: None,
     };
     let r = w.dispatch().await;
     match r {
@@ -138,6 +139,8 @@ struct Worker<'a> {
     changed: bool,
     extra: Map<String, Value>,
     spec: Option<ContainerSpec>,
+    /// The local image, once looked up (cleared by a pull).
+    image: Option<Option<ImageInfo>>,
 }
 
 impl Worker<'_> {
@@ -182,13 +185,19 @@ impl Worker<'_> {
     }
 
     /// The local image for the `image` parameter, looked up as `repo:tag`.
-    async fn local_image(&self) -> Result<Option<ImageInfo>, Error> {
+    async fn local_image(&mut self) -> Result<Option<ImageInfo>, Error> {
         if self.image().is_empty() {
             return Ok(None);
         }
-        self.engine
+        if let Some(cached) = &self.image {
+            return Ok(cached.clone());
+        }
+        let found = self
+            .engine
             .inspect_image(&compare::image_ref(self.image()))
-            .await
+            .await?;
+        self.image = Some(found.clone());
+        Ok(found)
     }
 
     async fn differences(&mut self, info: &ContainerInfo) -> Result<Vec<Difference>, Error> {
@@ -239,6 +248,7 @@ impl Worker<'_> {
             details.insert("endpoint".into(), json!(self.engine.endpoint()));
             return Err(Error::Action { message, details });
         }
+        self.image = None;
         let new = self.engine.inspect_image(&image).await?.map(|i| i.id);
         self.changed |= old != new;
         Ok(())
