@@ -825,7 +825,8 @@ async fn facts_report_containers_states_envs_and_names() {
         f.name.replace('_', "-")
     );
     let r = container_facts(&f.engine, "get_containers_names", &names, false).await;
-    assert_eq!(r["container_names"], json!([f.name]));
+    let listed = r["container_names"].as_array().unwrap();
+    assert!(listed.contains(&json!(f.name)), "{r}");
     f.engine.stop_container(&f.name, 1).await.unwrap();
     let r = container_facts(&f.engine, "get_containers", &names, false).await;
     assert_eq!(r["containers"], json!({}));

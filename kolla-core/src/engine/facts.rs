@@ -18,8 +18,10 @@ pub const FACTS_ACTIONS: &[&str] = &[
 /// (`changed: false`, `result: false` and the action's key), or
 /// `failed`/`msg`.
 ///
-/// `names` filters (and for the env and state actions, names) the
-/// containers; `all` includes stopped ones in `get_containers`.
+/// `names` filters `get_containers` and `get_volumes` and names the
+/// containers of the env and state actions (`get_containers_names` lists
+/// every running container, as upstream); `all` includes stopped ones in
+/// `get_containers`.
 ///
 /// ```
 /// use kolla_core::engine::{facts::container_facts, ContainerEngine, ContainerSpec, MemoryEngine};
@@ -85,11 +87,8 @@ async fn facts(
             Ok(("containers", Value::Object(map)))
         }
         "get_containers_names" => {
-            let filter = ListFilter {
-                all: false,
-                names: names.to_vec(),
-                label: None,
-            };
+            // Every running container; upstream ignores `name` here.
+            let filter = ListFilter::default();
             let list = engine.list_containers(&filter).await?;
             Ok((
                 "container_names",
