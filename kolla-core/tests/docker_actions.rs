@@ -66,6 +66,32 @@ CMD [\"/bin/sh\"]\n";
     *built = true;
 }
 
+/// Removes image tags when dropped, even when the test panicked.
+struct ImageCleanup {
+    engine: DockerEngine,
+    tags: Vec<String>,
+}
+
+impl Drop for ImageCleanup {
+    fn drop(&mut self) {
+        let engine = self.engine.clone();
+        let tags = std::mem::take(&mut self.tags);
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                for t in tags {
+                    let _ = engine.remove_image(&t, true).await;
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
 struct Fixture {
     engine: DockerEngine,
     // Dropped in order: containers first, then the volumes they used.
@@ -660,6 +686,10 @@ async fn images_ensure_pull_compare_and_remove() {
 
     // remove_image: in use is a clear failure; absent is no change.
     let tag = format!("kolla-rs-test/removable:{}", f.name);
+    let _images = ImageCleanup {
+        engine: f.engine.clone(),
+        tags: vec![tag.clone()],
+    };
     let marker = ContextFile {
         path: "marker".into(),
         data: f.name.clone().into_bytes(),
@@ -982,6 +1012,10 @@ async fn images_import_from_an_archive_and_logs_tail() {
         return;
     };
     let tag = format!("kolla-rs-test/imported:{}", f.name);
+    let _images = ImageCleanup {
+        engine: f.engine.clone(),
+        tags: vec![tag.clone()],
+    };
     let marker = ContextFile {
         path: "marker".into(),
         data: f.name.clone().into_bytes(),
