@@ -31,6 +31,7 @@
 //! ## Features
 //!
 //! - `docker` (default): the Docker engine backend, through bollard.
+//! - `tls`: TLS to a remote Docker engine (`DOCKER_TLS_VERIFY`), with rustls.
 
 pub mod config;
 pub mod engine;

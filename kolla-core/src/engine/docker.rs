@@ -1,23 +1,41 @@
 //! The Docker backend. This is the only file that knows bollard.
 
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
 use async_trait::async_trait;
+use bollard::auth::DockerCredentials;
 use bollard::errors::Error as BollardError;
-use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::exec::{CreateExecOptions, StartExecResults};
+use bollard::models::{
+    ContainerCreateBody, HealthConfig, HostConfig, HostConfigCgroupnsModeEnum, ResourcesUlimits,
+    RestartPolicy as DockerRestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
+};
 use bollard::query_parameters::{
-    BuildImageOptionsBuilder, CreateContainerOptionsBuilder, LogsOptionsBuilder,
-    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, WaitContainerOptions,
+    BuildImageOptionsBuilder, CreateContainerOptionsBuilder, CreateImageOptions,
+    ImportImageOptions, ListContainersOptions, ListVolumesOptions, LogsOptionsBuilder,
+    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RemoveVolumeOptions,
+    RestartContainerOptions, StopContainerOptions, WaitContainerOptions,
 };
 use bollard::Docker;
 use futures_util::StreamExt;
 
-use super::{ContainerEngine, ContainerInfo, ContainerSpec, EngineVersion, Error};
+use super::{
+    ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, Dimensions, EngineVersion,
+    Error, ExecOutput, Healthcheck, HostSettings, ImageInfo, ListFilter, LogOptions, RegistryAuth,
+    RestartPolicy, Ulimit, VolumeInfo,
+};
 
 /// The Docker engine, reached through its API socket.
 #[derive(Debug, Clone)]
 pub struct DockerEngine {
     docker: Docker,
     endpoint: String,
+    client_timeout: u64,
 }
+
+/// bollard's default per-request timeout, in seconds.
+const DEFAULT_CLIENT_TIMEOUT: u64 = 120;
 
 const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
@@ -51,12 +69,37 @@ impl DockerEngine {
             endpoint: host.to_string(),
             message: e.to_string(),
         };
+        if host.starts_with("tcp://")
+            && std::env::var_os("DOCKER_TLS_VERIFY").is_some_and(|v| !v.is_empty())
+            && !cfg!(feature = "tls")
+        {
+            return Err(Error::Unreachable {
+                endpoint: host.to_string(),
+                message: "DOCKER_TLS_VERIFY asks for TLS, but kolla-core was built without its `tls` feature".into(),
+            });
+        }
         let docker = Docker::connect_with_host(host).map_err(unreachable)?;
         let docker = docker.negotiate_version().await.map_err(unreachable)?;
         Ok(DockerEngine {
             docker,
             endpoint: host.to_string(),
+            client_timeout: DEFAULT_CLIENT_TIMEOUT,
         })
+    }
+
+    /// The same connection with another per-request timeout (kolla's
+    /// `client_timeout`, seconds). Waits for a container to exit have no
+    /// timeout; stops and restarts get the grace period on top.
+    pub fn with_client_timeout(&self, seconds: u64) -> DockerEngine {
+        let seconds = seconds.max(1);
+        DockerEngine {
+            docker: self
+                .docker
+                .clone()
+                .with_timeout(Duration::from_secs(seconds)),
+            endpoint: self.endpoint.clone(),
+            client_timeout: seconds,
+        }
     }
 
     fn op_error(&self, operation: &'static str, object: &str, e: BollardError) -> Error {
@@ -64,12 +107,24 @@ impl DockerEngine {
             BollardError::DockerResponseServerError {
                 status_code: 404, ..
             } => Error::NotFound {
-                kind: match operation {
-                    "remove image" | "build image" => "image",
-                    _ => "container",
+                kind: if operation.contains("image") {
+                    "image"
+                } else if operation.contains("volume") {
+                    "volume"
+                } else {
+                    "container"
                 },
                 name: object.to_string(),
                 endpoint: self.endpoint.clone(),
+            },
+            BollardError::DockerResponseServerError {
+                status_code: 409,
+                message,
+            } => Error::Conflict {
+                operation,
+                object: object.to_string(),
+                endpoint: self.endpoint.clone(),
+                message,
             },
             BollardError::DockerResponseServerError { message, .. } => Error::Operation {
                 operation,
@@ -87,10 +142,17 @@ impl DockerEngine {
     }
 }
 
+/// A year: "no timeout" for requests that last as long as a container.
+const NO_TIMEOUT: u64 = 365 * 24 * 3600;
+
 #[async_trait]
 impl ContainerEngine for DockerEngine {
     fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    fn for_client_timeout(&self, seconds: u64) -> Option<Box<dyn ContainerEngine>> {
+        Some(Box::new(self.with_client_timeout(seconds)))
     }
 
     async fn version(&self) -> Result<EngineVersion, Error> {
@@ -159,6 +221,61 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn create_container(&self, spec: &ContainerSpec) -> Result<String, Error> {
+        let (paths, binds) = spec.volume_paths_and_binds();
+        let d = &spec.dimensions;
+        let host_config = HostConfig {
+            binds: (!binds.is_empty()).then_some(binds),
+            network_mode: Some(spec.network_mode.clone()),
+            privileged: Some(spec.privileged),
+            cap_add: (!spec.cap_add.is_empty()).then(|| spec.cap_add.clone()),
+            security_opt: (!spec.security_opt.is_empty()).then(|| spec.security_opt.clone()),
+            ipc_mode: spec.ipc_mode.clone().filter(|s| !s.is_empty()),
+            pid_mode: spec.pid_mode.clone().filter(|s| !s.is_empty()),
+            cgroupns_mode: spec.cgroupns_mode.as_deref().and_then(|m| match m {
+                "private" => Some(HostConfigCgroupnsModeEnum::PRIVATE),
+                "host" => Some(HostConfigCgroupnsModeEnum::HOST),
+                _ => None,
+            }),
+            tmpfs: (!spec.tmpfs.is_empty()).then(|| {
+                spec.tmpfs
+                    .iter()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| match t.split_once(':') {
+                        Some((p, o)) => (p.to_string(), o.to_string()),
+                        None => (t.clone(), String::new()),
+                    })
+                    .collect()
+            }),
+            volumes_from: (!spec.volumes_from.is_empty()).then(|| spec.volumes_from.clone()),
+            memory: d.memory,
+            memory_reservation: d.memory_reservation,
+            memory_swap: d.memory_swap,
+            cpu_period: d.cpu_period,
+            cpu_quota: d.cpu_quota,
+            cpu_shares: d.cpu_shares,
+            cpuset_cpus: d.cpuset_cpus.clone(),
+            cpuset_mems: d.cpuset_mems.clone(),
+            blkio_weight: d.blkio_weight.map(|w| w.clamp(0, u16::MAX as i64) as u16),
+            ulimits: d.ulimits.as_ref().map(|u| {
+                u.iter()
+                    .map(|u| ResourcesUlimits {
+                        name: Some(u.name.clone()),
+                        soft: u.soft,
+                        hard: u.hard,
+                    })
+                    .collect()
+            }),
+            restart_policy: spec.restart_policy.as_ref().map(|p| DockerRestartPolicy {
+                name: Some(match p.name.as_str() {
+                    "always" => RestartPolicyNameEnum::ALWAYS,
+                    "unless-stopped" => RestartPolicyNameEnum::UNLESS_STOPPED,
+                    "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
+                    _ => RestartPolicyNameEnum::NO,
+                }),
+                maximum_retry_count: (p.name == "on-failure").then_some(p.max_retries),
+            }),
+            ..Default::default()
+        };
         let body = ContainerCreateBody {
             image: Some(spec.image.clone()),
             cmd: (!spec.command.is_empty()).then(|| spec.command.clone()),
@@ -169,11 +286,17 @@ impl ContainerEngine for DockerEngine {
                     .collect(),
             ),
             labels: Some(spec.labels.clone().into_iter().collect()),
-            host_config: Some(HostConfig {
-                binds: (!spec.volumes.is_empty()).then(|| spec.volumes.clone()),
-                network_mode: Some(spec.network_mode.clone()),
-                ..Default::default()
+            volumes: (!paths.is_empty()).then_some(paths),
+            tty: Some(spec.tty),
+            healthcheck: spec.healthcheck.as_ref().map(|h| HealthConfig {
+                test: Some(h.test.clone()),
+                interval: Some(h.interval),
+                timeout: Some(h.timeout),
+                retries: Some(h.retries),
+                start_period: Some(h.start_period),
+                start_interval: (h.start_interval != 0).then_some(h.start_interval),
             }),
+            host_config: Some(host_config),
             ..Default::default()
         };
         let opts = CreateContainerOptionsBuilder::default()
@@ -204,9 +327,12 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn wait_container(&self, name: &str) -> Result<i64, Error> {
-        let mut stream = self
+        // A bootstrap container may run for a long time: no request timeout.
+        let docker = self
             .docker
-            .wait_container(name, None::<WaitContainerOptions>);
+            .clone()
+            .with_timeout(Duration::from_secs(NO_TIMEOUT));
+        let mut stream = docker.wait_container(name, None::<WaitContainerOptions>);
         let mut code = 0;
         while let Some(item) = stream.next().await {
             match item {
@@ -220,10 +346,18 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn logs(&self, name: &str) -> Result<String, Error> {
+        self.logs_with(name, &LogOptions::default()).await
+    }
+
+    async fn logs_with(&self, name: &str, options: &LogOptions) -> Result<String, Error> {
+        let tail = options
+            .tail
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "all".into());
         let opts = LogsOptionsBuilder::default()
-            .stdout(true)
-            .stderr(true)
-            .tail("all")
+            .stdout(options.stdout)
+            .stderr(options.stderr)
+            .tail(&tail)
             .build();
         let mut stream = self.docker.logs(name, Some(opts));
         let mut out = String::new();
@@ -242,12 +376,54 @@ impl ContainerEngine for DockerEngine {
             }) => return Ok(None),
             Err(e) => return Err(self.op_error("inspect container", name, e)),
         };
+        let raw = serde_json::to_value(&c).unwrap_or_default();
         let state = c.state.unwrap_or_default();
         let config = c.config.unwrap_or_default();
+        let hc = c.host_config.unwrap_or_default();
         let status = state
             .status
             .map(|s| s.to_string())
             .unwrap_or_else(|| "unknown".into());
+        let nonzero = |v: Option<i64>| v.filter(|n| *n != 0);
+        let host = HostSettings {
+            network_mode: hc.network_mode.unwrap_or_default(),
+            privileged: hc.privileged.unwrap_or(false),
+            cap_add: hc.cap_add.unwrap_or_default(),
+            security_opt: hc.security_opt.unwrap_or_default(),
+            ipc_mode: hc.ipc_mode.unwrap_or_default(),
+            pid_mode: hc.pid_mode.unwrap_or_default(),
+            cgroupns_mode: hc.cgroupns_mode.map(|m| m.to_string()),
+            tmpfs: hc.tmpfs.unwrap_or_default().into_iter().collect(),
+            binds: hc.binds.unwrap_or_default(),
+            volumes_from: hc.volumes_from.unwrap_or_default(),
+            dimensions: Dimensions {
+                memory: nonzero(hc.memory),
+                memory_reservation: nonzero(hc.memory_reservation),
+                memory_swap: nonzero(hc.memory_swap),
+                cpu_period: nonzero(hc.cpu_period),
+                cpu_quota: nonzero(hc.cpu_quota),
+                cpu_shares: nonzero(hc.cpu_shares),
+                cpuset_cpus: hc.cpuset_cpus.filter(|s| !s.is_empty()),
+                cpuset_mems: hc.cpuset_mems.filter(|s| !s.is_empty()),
+                blkio_weight: nonzero(hc.blkio_weight.map(i64::from)),
+                ulimits: hc.ulimits.map(|u| {
+                    u.into_iter()
+                        .map(|u| Ulimit {
+                            name: u.name.unwrap_or_default(),
+                            soft: u.soft,
+                            hard: u.hard,
+                        })
+                        .collect()
+                }),
+            },
+            restart_policy: hc
+                .restart_policy
+                .map(|p| RestartPolicy {
+                    name: p.name.map(|n| n.to_string()).unwrap_or_default(),
+                    max_retries: p.maximum_retry_count.unwrap_or(0),
+                })
+                .unwrap_or_default(),
+        };
         Ok(Some(ContainerInfo {
             name: c
                 .name
@@ -259,6 +435,30 @@ impl ContainerEngine for DockerEngine {
             exit_code: (status == "exited").then_some(state.exit_code.unwrap_or(0)),
             status,
             labels: config.labels.unwrap_or_default().into_iter().collect(),
+            image_id: c.image.unwrap_or_default(),
+            path: c.path.unwrap_or_default(),
+            args: c.args.unwrap_or_default(),
+            env: config.env.unwrap_or_default(),
+            volumes: config.volumes.unwrap_or_default(),
+            tty: config.tty.unwrap_or(false),
+            healthcheck: config.healthcheck.and_then(|h| {
+                let test = h.test.unwrap_or_default();
+                (!test.is_empty()).then(|| Healthcheck {
+                    test,
+                    interval: h.interval.unwrap_or(0),
+                    timeout: h.timeout.unwrap_or(0),
+                    start_period: h.start_period.unwrap_or(0),
+                    retries: h.retries.unwrap_or(0),
+                    start_interval: h.start_interval.unwrap_or(0),
+                })
+            }),
+            health: state
+                .health
+                .and_then(|h| h.status)
+                .map(|s| s.to_string())
+                .filter(|s| !s.is_empty() && s != "none"),
+            host,
+            raw,
         }))
     }
 
@@ -271,5 +471,273 @@ impl ContainerEngine for DockerEngine {
             .remove_container(name, Some(opts))
             .await
             .map_err(|e| self.op_error("remove container", name, e))
+    }
+
+    async fn inspect_image(&self, image: &str) -> Result<Option<ImageInfo>, Error> {
+        match self.docker.inspect_image(image).await {
+            Ok(i) => Ok(Some(ImageInfo {
+                id: i.id.unwrap_or_default(),
+                repo_tags: i.repo_tags.unwrap_or_default(),
+                labels: i
+                    .config
+                    .and_then(|c| c.labels)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect(),
+            })),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(None),
+            Err(e) => Err(self.op_error("inspect image", image, e)),
+        }
+    }
+
+    async fn pull_image(&self, image: &str, auth: Option<&RegistryAuth>) -> Result<(), Error> {
+        let (repo, tag) = match image.rsplit_once(':') {
+            Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
+            _ => (image.to_string(), "latest".to_string()),
+        };
+        let opts = CreateImageOptions {
+            from_image: Some(repo),
+            tag: Some(tag),
+            ..Default::default()
+        };
+        let creds = auth.map(|a| DockerCredentials {
+            username: Some(a.username.clone()),
+            password: Some(a.password.clone()),
+            email: a.email.clone(),
+            serveraddress: a.registry.clone(),
+            ..Default::default()
+        });
+        let fail = |message: String| Error::Operation {
+            operation: "pull image",
+            object: image.to_string(),
+            endpoint: self.endpoint.clone(),
+            message,
+        };
+        let mut stream = self.docker.create_image(Some(opts), None, creds);
+        let mut last_error = None;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(info) => {
+                    if let Some(e) = info.error_detail.and_then(|d| d.message) {
+                        last_error = Some(e);
+                    }
+                }
+                Err(BollardError::DockerResponseServerError { message, .. }) => {
+                    return Err(fail(message))
+                }
+                Err(BollardError::DockerStreamError { error }) => return Err(fail(error)),
+                Err(e) => return Err(fail(e.to_string())),
+            }
+        }
+        match last_error {
+            Some(e) => Err(fail(e)),
+            None => Ok(()),
+        }
+    }
+
+    async fn import_image(&self, tar: Vec<u8>) -> Result<(), Error> {
+        let body = bollard::body_full(tar.into());
+        let mut stream = self
+            .docker
+            .import_image(ImportImageOptions::default(), body, None);
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| self.op_error("import image", "<archive>", e))?;
+            if let Some(err) = info.error_detail.and_then(|d| d.message) {
+                return Err(Error::Operation {
+                    operation: "import image",
+                    object: "<archive>".into(),
+                    endpoint: self.endpoint.clone(),
+                    message: err,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn stop_container(&self, name: &str, timeout_secs: i64) -> Result<(), Error> {
+        let t = timeout_secs.clamp(0, i32::MAX as i64);
+        let opts = StopContainerOptions {
+            t: Some(t as i32),
+            signal: None,
+        };
+        // The request must outlive the grace period plus the kill.
+        let docker = self
+            .docker
+            .clone()
+            .with_timeout(Duration::from_secs(t as u64 + self.client_timeout));
+        match docker.stop_container(name, Some(opts)).await {
+            Ok(()) => Ok(()),
+            // 304: already stopped.
+            Err(BollardError::DockerResponseServerError {
+                status_code: 304, ..
+            }) => Ok(()),
+            Err(e) => Err(self.op_error("stop container", name, e)),
+        }
+    }
+
+    async fn restart_container(&self, name: &str, timeout_secs: i64) -> Result<(), Error> {
+        let t = timeout_secs.clamp(0, i32::MAX as i64);
+        let opts = RestartContainerOptions {
+            t: Some(t as i32),
+            signal: None,
+        };
+        let docker = self
+            .docker
+            .clone()
+            .with_timeout(Duration::from_secs(t as u64 + self.client_timeout));
+        docker
+            .restart_container(name, Some(opts))
+            .await
+            .map_err(|e| self.op_error("restart container", name, e))
+    }
+
+    async fn exec(
+        &self,
+        name: &str,
+        cmd: &[String],
+        user: Option<&str>,
+    ) -> Result<ExecOutput, Error> {
+        let opts = CreateExecOptions {
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            cmd: Some(cmd.to_vec()),
+            user: user.map(str::to_string),
+            ..Default::default()
+        };
+        let created = self
+            .docker
+            .create_exec(name, opts)
+            .await
+            .map_err(|e| self.op_error("exec in container", name, e))?;
+        let started = self
+            .docker
+            .start_exec(&created.id, None)
+            .await
+            .map_err(|e| self.op_error("exec in container", name, e))?;
+        let mut output = String::new();
+        if let StartExecResults::Attached {
+            output: mut out, ..
+        } = started
+        {
+            while let Some(item) = out.next().await {
+                let chunk = item.map_err(|e| self.op_error("exec in container", name, e))?;
+                output.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+            }
+        }
+        let inspected = self
+            .docker
+            .inspect_exec(&created.id)
+            .await
+            .map_err(|e| self.op_error("exec in container", name, e))?;
+        Ok(ExecOutput {
+            exit_code: inspected.exit_code.unwrap_or(-1),
+            output,
+        })
+    }
+
+    async fn list_containers(&self, filter: &ListFilter) -> Result<Vec<ContainerSummary>, Error> {
+        let mut filters: HashMap<String, Vec<String>> = HashMap::new();
+        if let Some(l) = &filter.label {
+            filters.insert("label".into(), vec![l.clone()]);
+        }
+        if filter.names.len() == 1 {
+            filters.insert("name".into(), vec![format!("^/{}$", filter.names[0])]);
+        }
+        let opts = ListContainersOptions {
+            all: filter.all,
+            filters: (!filters.is_empty()).then_some(filters),
+            ..Default::default()
+        };
+        let list = self
+            .docker
+            .list_containers(Some(opts))
+            .await
+            .map_err(|e| self.op_error("list containers", "*", e))?;
+        let mut out: Vec<ContainerSummary> = list
+            .into_iter()
+            .filter_map(|c| {
+                let name = c
+                    .names
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|n| n.trim_start_matches('/').to_string())
+                    .find(|n| !n.contains('/'))?;
+                let labels: BTreeMap<String, String> =
+                    c.labels.unwrap_or_default().into_iter().collect();
+                filter.matches(&name, &labels).then(|| ContainerSummary {
+                    name,
+                    id: c.id.unwrap_or_default(),
+                    image: c.image.unwrap_or_default(),
+                    state: c.state.map(|s| s.to_string()).unwrap_or_default(),
+                    status: c.status.unwrap_or_default(),
+                    labels,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    async fn create_volume(
+        &self,
+        name: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<(), Error> {
+        let req = VolumeCreateRequest {
+            name: Some(name.to_string()),
+            driver: Some("local".into()),
+            labels: Some(labels.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        self.docker
+            .create_volume(req)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.op_error("create volume", name, e))
+    }
+
+    async fn inspect_volume(&self, name: &str) -> Result<Option<VolumeInfo>, Error> {
+        match self.docker.inspect_volume(name).await {
+            Ok(v) => Ok(Some(VolumeInfo {
+                name: v.name,
+                driver: v.driver,
+                mountpoint: v.mountpoint,
+                labels: v.labels.into_iter().collect(),
+            })),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Ok(None),
+            Err(e) => Err(self.op_error("inspect volume", name, e)),
+        }
+    }
+
+    async fn list_volumes(&self) -> Result<Vec<VolumeInfo>, Error> {
+        let resp = self
+            .docker
+            .list_volumes(None::<ListVolumesOptions>)
+            .await
+            .map_err(|e| self.op_error("list volumes", "*", e))?;
+        let mut out: Vec<VolumeInfo> = resp
+            .volumes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| VolumeInfo {
+                name: v.name,
+                driver: v.driver,
+                mountpoint: v.mountpoint,
+                labels: v.labels.into_iter().collect(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    async fn remove_volume(&self, name: &str) -> Result<(), Error> {
+        self.docker
+            .remove_volume(name, None::<RemoveVolumeOptions>)
+            .await
+            .map_err(|e| self.op_error("remove volume", name, e))
     }
 }

@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from . import _native
+from .engine import ContainerEngine
 from ._errors import (
     ConfigMergeError,
     EngineError,
@@ -25,6 +26,7 @@ __version__: str = _native.__version__
 __all__ = [
     "__version__",
     "ConfigMergeError",
+    "ContainerEngine",
     "EngineError",
     "InventoryError",
     "IoError",

@@ -1,0 +1,160 @@
+//! `kolla container`: run one `kolla_container` action, query facts, or
+//! list the kolla containers on the engine.
+//!
+//! ```text
+//! kolla container start_container --name keystone --image kolla/keystone:1 --env A=1 --volume kolla_logs:/var/log/kolla/
+//! kolla container compare_container --params keystone.json
+//! kolla container facts [NAME...] [--all] [--facts-action get_containers_state]
+//! kolla container ps
+//! ```
+//!
+//! Actions print the module's result dict as JSON (exit 1 when it has
+//! `failed`), exactly what the Ansible module returns.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use kolla_core::engine::{action, facts, DockerEngine};
+use serde_json::{json, Map, Value};
+
+use crate::cli::Format;
+
+/// Arguments of `kolla container`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A kolla_container action (start_container, compare_container, ...),
+    /// `facts`, or `ps`.
+    pub action: String,
+    /// Container names, for `facts`.
+    pub names: Vec<String>,
+    /// The container (or volume) name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The image.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The command, as one shell-quoted string.
+    #[arg(long)]
+    pub command: Option<String>,
+    /// A volume, `src:dst[:mode]` (repeatable).
+    #[arg(long = "volume")]
+    pub volumes: Vec<String>,
+    /// An environment variable, `KEY=VALUE` (repeatable).
+    #[arg(long = "env")]
+    pub env: Vec<String>,
+    /// A JSON file with more module parameters; the flags above win.
+    #[arg(long)]
+    pub params: Option<std::path::PathBuf>,
+    /// `facts`: include stopped containers.
+    #[arg(long)]
+    pub all: bool,
+    /// `facts`: which query (get_containers, get_containers_state,
+    /// get_containers_env, get_containers_names, get_volumes).
+    #[arg(long, default_value = "get_containers")]
+    pub facts_action: String,
+}
+
+/// Runs the command.
+pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
+    let rt = super::runtime()?;
+    rt.block_on(async move {
+        let engine = DockerEngine::connect()
+            .await
+            .map_err(kolla_core::Error::from)?;
+        match args.action.as_str() {
+            "ps" => ps(&engine, format).await,
+            "facts" => {
+                let r = facts::container_facts(&engine, &args.facts_action, &args.names, args.all)
+                    .await;
+                print_result(&r)
+            }
+            _ => {
+                let params = module_args(&args)?;
+                let r = action::run_action(&engine, &params).await;
+                print_result(&r)
+            }
+        }
+    })
+}
+
+fn print_result(r: &Value) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(r)?);
+    Ok(if r.get("failed") == Some(&json!(true)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn module_args(args: &Args) -> anyhow::Result<Map<String, Value>> {
+    let mut params = match &args.params {
+        None => Map::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Object(m)) => m,
+                Ok(_) => anyhow::bail!("{}: expected a JSON object of parameters", path.display()),
+                Err(e) => anyhow::bail!("{}:{}:{}: {e}", path.display(), e.line(), e.column()),
+            }
+        }
+    };
+    params.insert("action".into(), json!(args.action));
+    for (key, value) in [
+        ("name", &args.name),
+        ("image", &args.image),
+        ("command", &args.command),
+    ] {
+        if let Some(v) = value {
+            params.insert(key.into(), json!(v));
+        }
+    }
+    if !args.volumes.is_empty() {
+        params.insert("volumes".into(), json!(args.volumes));
+    }
+    if !args.env.is_empty() {
+        let mut env = match params.remove("environment") {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for kv in &args.env {
+            let (k, v) = kv
+                .split_once('=')
+                .with_context(|| format!("--env {kv}: expected KEY=VALUE"))?;
+            env.insert(k.into(), json!(v));
+        }
+        params.insert("environment".into(), Value::Object(env));
+    }
+    Ok(params)
+}
+
+async fn ps(engine: &DockerEngine, format: Format) -> anyhow::Result<ExitCode> {
+    let rows = facts::kolla_containers(engine)
+        .await
+        .map_err(kolla_core::Error::from)?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        Format::Text => {
+            let w = |f: fn(&facts::PsRow) -> &str, title: &str| {
+                rows.iter()
+                    .map(|r| f(r).len())
+                    .chain([title.len()])
+                    .max()
+                    .unwrap_or(0)
+            };
+            let (wn, wi, ws) = (
+                w(|r| &r.name, "NAME"),
+                w(|r| &r.image, "IMAGE"),
+                w(|r| &r.state, "STATE"),
+            );
+            println!("{:wn$}  {:wi$}  {:ws$}  HEALTH", "NAME", "IMAGE", "STATE");
+            for r in &rows {
+                println!(
+                    "{:wn$}  {:wi$}  {:ws$}  {}",
+                    r.name, r.image, r.state, r.health
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,1115 @@
+//! Every `kolla_container` action on the real Docker engine, through the
+//! same `run_action` the Ansible modules, Python and the CLI use.
+
+mod common;
+
+use std::sync::Arc;
+
+use kolla_core::engine::action::run_action;
+use kolla_core::engine::image::{build_context, find_static_busybox, ContextFile};
+use kolla_core::engine::{ContainerEngine, DockerEngine};
+use serde_json::{json, Value};
+
+/// A kolla-like image: busybox, a fake `kolla_set_configs` whose `--check`
+/// exit code is steered by marker files, a passwd for `exec --user root`,
+/// and image labels (which compare must ignore).
+const IMAGE: &str = "kolla-rs-test/kolla-busybox:latest";
+const IMAGE_OTHER_TAG: &str = "kolla-rs-test/kolla-busybox:other";
+
+const SET_CONFIGS: &str = "#!/bin/sh\n\
+if [ -f /tmp/kill ]; then exit 137; fi\n\
+if [ -f /tmp/weird ]; then echo weird; exit 3; fi\n\
+if [ -f /tmp/drift ]; then echo 'INFO:__main__:/etc/kolla/x.conf differs'; exit 1; fi\n\
+echo 'INFO:__main__:config up to date'\n\
+exit 0\n";
+
+/// A command that stops at once on SIGTERM.
+const SLEEPER: &str = "sh -c 'trap \"exit 0\" TERM; sleep 3600 & wait'";
+
+async fn kolla_image(engine: &DockerEngine) {
+    // Parallel builds of one tag can each miss the cache and move the tag;
+    // build once per test process.
+    static BUILT: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
+    let mut built = BUILT.lock().await;
+    if *built {
+        return;
+    }
+    let busybox = std::fs::read(find_static_busybox().expect("static busybox")).unwrap();
+    let files = [
+        ContextFile {
+            path: "busybox".into(),
+            data: busybox,
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "kolla_set_configs".into(),
+            data: SET_CONFIGS.as_bytes().to_vec(),
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "passwd".into(),
+            data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec(),
+            mode: 0o644,
+        },
+    ];
+    let dockerfile = "FROM scratch\n\
+COPY busybox /bin/busybox\n\
+RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
+RUN [\"/bin/mkdir\", \"-p\", \"/tmp\", \"/etc\"]\n\
+COPY passwd /etc/passwd\n\
+COPY kolla_set_configs /usr/local/bin/kolla_set_configs\n\
+LABEL kolla_version=\"test\" build-date=\"20250101\"\n\
+CMD [\"/bin/sh\"]\n";
+    let ctx = build_context(dockerfile, &files).unwrap();
+    engine.build_image(IMAGE, ctx.clone()).await.unwrap();
+    engine.build_image(IMAGE_OTHER_TAG, ctx).await.unwrap();
+    *built = true;
+}
+
+/// Removes image tags when dropped, even when the test panicked.
+struct ImageCleanup {
+    engine: DockerEngine,
+    tags: Vec<String>,
+}
+
+impl Drop for ImageCleanup {
+    fn drop(&mut self) {
+        let engine = self.engine.clone();
+        let tags = std::mem::take(&mut self.tags);
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                for t in tags {
+                    let _ = engine.remove_image(&t, true).await;
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
+struct Fixture {
+    engine: DockerEngine,
+    // Dropped in order: containers first, then the volumes they used.
+    _cleanup: common::Cleanup,
+    _volumes: VolumeCleanup,
+    name: String,
+}
+
+/// Removes the volumes named after the fixture (`<name>_vol`, `<name>_v`)
+/// when dropped, even when the test panicked.
+struct VolumeCleanup {
+    engine: DockerEngine,
+    names: Vec<String>,
+}
+
+impl Drop for VolumeCleanup {
+    fn drop(&mut self) {
+        let engine = self.engine.clone();
+        let names = std::mem::take(&mut self.names);
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                for n in names {
+                    let _ = engine.remove_volume(&n).await;
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
+async fn fixture(prefix: &str) -> Option<Fixture> {
+    let engine = common::docker().await?;
+    kolla_image(&engine).await;
+    let name = common::unique_name(prefix);
+    Some(Fixture {
+        _cleanup: common::Cleanup {
+            engine: engine.clone(),
+            names: vec![name.clone(), format!("{name}_user")],
+        },
+        _volumes: VolumeCleanup {
+            engine: engine.clone(),
+            names: vec![format!("{name}_vol"), format!("{name}_v")],
+        },
+        engine,
+        name,
+    })
+}
+
+async fn act(engine: &dyn ContainerEngine, args: Value) -> Value {
+    run_action(engine, args.as_object().unwrap()).await
+}
+
+fn with(mut base: Value, extra: Value) -> Value {
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+fn failure_names(r: &Value) -> Vec<String> {
+    r["comparison_failures"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parameters with every compared field set, as a kolla service would.
+fn rich(name: &str, vol: &str) -> Value {
+    json!({
+        "name": name,
+        "image": IMAGE,
+        "command": SLEEPER,
+        "common_options": {
+            "environment": {"KOLLA_CONFIG_STRATEGY": "COPY_ALWAYS"},
+            "restart_policy": "unless-stopped",
+            "restart_retries": "10",
+            "graceful_timeout": 5,
+        },
+        "environment": {"NUMBER": 1, "FLAG": true, "EMPTY": null, "TEXT": "a b"},
+        "labels": {"service": "test", "kolla_version": "test"},
+        "volumes": [format!("{vol}:/var/lib/kolla/data"), "/tmp:/host-tmp:ro", ""],
+        "tmpfs": ["/run/scratch", ""],
+        "cap_add": ["NET_ADMIN", "SYS_NICE"],
+        "security_opt": ["no-new-privileges"],
+        "cgroupns_mode": "host",
+        "dimensions": {"mem_limit": "64m", "cpu_shares": 512, "cpuset_cpus": "0",
+                       "ulimits": {"nofile": {"soft": 1024, "hard": 2048}}},
+        "healthcheck": {"test": "true", "interval": 30, "timeout": 5,
+                        "start_period": 5, "retries": 3},
+    })
+}
+
+#[tokio::test]
+async fn start_is_idempotent_and_an_identical_spec_has_no_differences() {
+    let Some(f) = fixture("idem").await else {
+        return;
+    };
+    let vol = format!("{}_vol", f.name);
+    let base = rich(&f.name, &vol);
+    let r = act(
+        &f.engine,
+        with(base.clone(), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(r["changed"], true, "{r}");
+    assert!(r.get("failed").is_none(), "{r}");
+    // The named volume was pre-created with the kolla label.
+    let v = f.engine.inspect_volume(&vol).await.unwrap().unwrap();
+    assert_eq!(v.labels["kolla_managed"], "true");
+
+    let again = act(
+        &f.engine,
+        with(base.clone(), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(again, json!({"changed": false, "result": false}));
+    let cmp = act(
+        &f.engine,
+        with(base.clone(), json!({"action": "compare_container"})),
+    )
+    .await;
+    assert_eq!(cmp, json!({"changed": false, "result": false}), "{cmp}");
+
+    f.engine.remove_container(&f.name, true).await.unwrap();
+    f.engine.remove_volume(&vol).await.unwrap();
+}
+
+#[tokio::test]
+async fn every_compared_field_detects_a_change() {
+    let Some(f) = fixture("fields").await else {
+        return;
+    };
+    let vol = format!("{}_vol", f.name);
+    let base = rich(&f.name, &vol);
+    let r = act(
+        &f.engine,
+        with(base.clone(), json!({"action": "start_container"})),
+    )
+    .await;
+    assert!(r.get("failed").is_none(), "{r}");
+    let cases: Vec<(&str, Value)> = vec![
+        ("cap_add", json!({"cap_add": ["NET_ADMIN"]})),
+        ("security_opt", json!({"security_opt": []})),
+        ("image", json!({"image": IMAGE_OTHER_TAG})),
+        ("ipc_mode", json!({"ipc_mode": "host"})),
+        (
+            "labels",
+            json!({"labels": {"service": "other", "kolla_version": "test"}}),
+        ),
+        (
+            "labels",
+            json!({"labels": {"service": "test", "kolla_version": "other"}}),
+        ),
+        (
+            "privileged",
+            json!({"privileged": true, "security_opt": ["no-new-privileges"]}),
+        ),
+        ("pid_mode", json!({"pid_mode": "host"})),
+        ("cgroupns_mode", json!({"cgroupns_mode": "private"})),
+        ("tmpfs", json!({"tmpfs": ["/run/scratch:size=1m"]})),
+        ("tmpfs", json!({"tmpfs": []})),
+        (
+            "volumes",
+            json!({"volumes": [format!("{vol}:/var/lib/kolla/data"), "/tmp:/host-tmp"]}),
+        ),
+        ("volumes_from", json!({"volumes_from": ["some_other"]})),
+        ("environment", json!({"environment": {"NUMBER": 2}})),
+        ("environment", json!({"environment": {"FLAG": "true"}})),
+        ("container_state", json!({"state": "exited"})),
+        (
+            "dimensions",
+            json!({"dimensions": {"mem_limit": "128m", "cpu_shares": 512,
+            "cpuset_cpus": "0", "ulimits": {"nofile": {"soft": 1024, "hard": 2048}}}}),
+        ),
+        (
+            "dimensions",
+            json!({"dimensions": {"mem_limit": "64m", "cpu_shares": 512,
+            "ulimits": {"nofile": {"soft": 1024, "hard": 2048}}}}),
+        ),
+        (
+            "dimensions",
+            json!({"dimensions": {"mem_limit": "64m", "cpu_shares": 512,
+            "cpuset_cpus": "0", "ulimits": {"nofile": {"soft": 1024}}}}),
+        ),
+        ("command", json!({"command": "sleep 3600"})),
+        (
+            "healthcheck",
+            json!({"healthcheck": {"test": "true", "interval": 31, "timeout": 5,
+            "start_period": 5, "retries": 3}}),
+        ),
+        ("healthcheck", json!({"healthcheck": {}})),
+        ("restart_policy", json!({"restart_policy": "always"})),
+        ("network_mode", json!({"network_mode": "bridge"})),
+    ];
+    for (expected, change) in cases {
+        let args = with(
+            with(base.clone(), change.clone()),
+            json!({"action": "compare_container"}),
+        );
+        let r = act(&f.engine, args).await;
+        assert_eq!(r["changed"], true, "{expected} {change}: {r}");
+        assert_eq!(failure_names(&r), [expected], "{change}: {r}");
+    }
+    // Equal spellings are not changes: units, digit strings, env as strings,
+    // and a module environment that repeats the common one.
+    for same in [
+        json!({"dimensions": {"mem_limit": 67108864, "cpu_shares": "512", "cpuset_cpus": "0",
+            "ulimits": {"nofile": {"soft": "1024", "hard": "2k"}}}}),
+        json!({"environment": {"NUMBER": "1", "FLAG": "True", "EMPTY": "", "TEXT": "a b"}}),
+        json!({"cap_add": ["SYS_NICE", "NET_ADMIN"], "pid_mode": "", "ipc_mode": ""}),
+        json!({"restart_retries": 3}),
+        // Labels the image carries need not be repeated.
+        json!({"labels": {"service": "test"}}),
+    ] {
+        let args = with(
+            with(base.clone(), same.clone()),
+            json!({"action": "compare_container"}),
+        );
+        let r = act(&f.engine, args).await;
+        assert_eq!(r["changed"], false, "{same}: {r}");
+    }
+    f.engine.remove_container(&f.name, true).await.unwrap();
+    f.engine.remove_volume(&vol).await.unwrap();
+}
+
+fn plain(name: &str) -> Value {
+    json!({"name": name, "image": IMAGE, "command": SLEEPER, "graceful_timeout": 2,
+           "environment": {"KOLLA_CONFIG_STRATEGY": "COPY_ALWAYS"}})
+}
+
+#[tokio::test]
+async fn config_drift_is_detected_through_a_real_exec() {
+    let Some(f) = fixture("drift").await else {
+        return;
+    };
+    let base = plain(&f.name);
+    act(
+        &f.engine,
+        with(base.clone(), json!({"action": "start_container"})),
+    )
+    .await;
+    let cmp = with(base.clone(), json!({"action": "compare_container"}));
+    assert_eq!(act(&f.engine, cmp.clone()).await["changed"], false);
+
+    let touch = |file: &str| vec!["touch".to_string(), file.to_string()];
+    let rm = |file: &str| vec!["rm".to_string(), file.to_string()];
+    f.engine
+        .exec(&f.name, &touch("/tmp/drift"), None)
+        .await
+        .unwrap();
+    let r = act(&f.engine, cmp.clone()).await;
+    assert_eq!(failure_names(&r), ["config"], "{r}");
+    let failure = &r["comparison_failures"][0];
+    assert_eq!(failure["desired"], "up_to_date");
+    assert!(
+        failure["current"]
+            .as_str()
+            .unwrap()
+            .contains("x.conf differs"),
+        "{r}"
+    );
+
+    // Under COPY_ALWAYS a pure config change restarts, never recreates.
+    let before = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    let r = act(
+        &f.engine,
+        with(
+            base.clone(),
+            json!({"action": "recreate_or_restart_container"}),
+        ),
+    )
+    .await;
+    assert_eq!(r["changed"], true, "{r}");
+    let after = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    assert_eq!(before.id, after.id);
+    assert_eq!(after.status, "running");
+
+    f.engine
+        .exec(&f.name, &rm("/tmp/drift"), None)
+        .await
+        .unwrap();
+    f.engine
+        .exec(&f.name, &touch("/tmp/kill"), None)
+        .await
+        .unwrap();
+    let r = act(&f.engine, cmp.clone()).await;
+    assert_eq!(
+        r["comparison_failures"][0]["current"],
+        "container exited abruptly during config check"
+    );
+    f.engine
+        .exec(&f.name, &rm("/tmp/kill"), None)
+        .await
+        .unwrap();
+    f.engine
+        .exec(&f.name, &touch("/tmp/weird"), None)
+        .await
+        .unwrap();
+    let r = act(&f.engine, cmp.clone()).await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(
+        r["msg"],
+        "Failed to compare container configuration: ExitCode: 3 Message: weird\n"
+    );
+
+    // A stopped container cannot be checked: that is a difference.
+    act(
+        &f.engine,
+        with(base.clone(), json!({"action": "stop_container"})),
+    )
+    .await;
+    let r = act(&f.engine, cmp).await;
+    let names = failure_names(&r);
+    assert_eq!(names, ["container_state", "config"], "{r}");
+    assert_eq!(
+        r["comparison_failures"][1]["current"],
+        "container unavailable for config check"
+    );
+}
+
+#[tokio::test]
+async fn recreate_versus_restart() {
+    let Some(f) = fixture("recreate").await else {
+        return;
+    };
+    let base = plain(&f.name);
+    let id = |e: &DockerEngine, n: String| {
+        let e = e.clone();
+        async move { e.inspect_container(&n).await.unwrap().unwrap().id }
+    };
+    // No container: started.
+    let r = act(
+        &f.engine,
+        with(
+            base.clone(),
+            json!({"action": "recreate_or_restart_container"}),
+        ),
+    )
+    .await;
+    assert_eq!(r["changed"], true, "{r}");
+    let first = id(&f.engine, f.name.clone()).await;
+    // COPY_ALWAYS, no difference: restarted in place.
+    let r = act(
+        &f.engine,
+        with(
+            base.clone(),
+            json!({"action": "recreate_or_restart_container"}),
+        ),
+    )
+    .await;
+    assert_eq!(r["changed"], true);
+    assert_eq!(id(&f.engine, f.name.clone()).await, first);
+    // A difference: recreated.
+    let changed = with(base.clone(), json!({"labels": {"new": "label"}}));
+    let r = act(
+        &f.engine,
+        with(
+            changed.clone(),
+            json!({"action": "recreate_or_restart_container"}),
+        ),
+    )
+    .await;
+    assert_eq!(r["changed"], true);
+    let second = id(&f.engine, f.name.clone()).await;
+    assert_ne!(second, first);
+    // COPY_ONCE: always recreated.
+    let once = with(
+        changed.clone(),
+        json!({"environment": {"KOLLA_CONFIG_STRATEGY": "COPY_ONCE"}}),
+    );
+    act(
+        &f.engine,
+        with(
+            once.clone(),
+            json!({"action": "recreate_or_restart_container"}),
+        ),
+    )
+    .await;
+    let third = id(&f.engine, f.name.clone()).await;
+    assert_ne!(third, second);
+    // The new image cannot be pulled: the failure comes before any stop,
+    // so the running container is left alone (LP#1852572).
+    let unpullable = with(
+        changed.clone(),
+        json!({"image": "kolla-rs-test/absent:1",
+        "action": "recreate_or_restart_container"}),
+    );
+    let r = act(&f.engine, unpullable).await;
+    assert_eq!(r["failed"], true, "{r}");
+    let info = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    assert_eq!(
+        (info.id.as_str(), info.status.as_str()),
+        (third.as_str(), "running")
+    );
+    // No strategy and no difference: nothing happens, and it says so
+    // (an empty desired environment is a subset of the container's).
+    let mut none = with(changed, json!({"action": "recreate_or_restart_container"}));
+    none["environment"] = json!({});
+    let r = act(&f.engine, none).await;
+    assert_eq!(r, json!({"changed": false, "result": false}));
+    assert_eq!(id(&f.engine, f.name.clone()).await, third);
+}
+
+#[tokio::test]
+async fn stop_start_restart_and_remove() {
+    let Some(f) = fixture("lifecycle").await else {
+        return;
+    };
+    let base = plain(&f.name);
+    let run = |action: &str, extra: Value| {
+        let args = with(with(base.clone(), extra), json!({"action": action}));
+        let engine = f.engine.clone();
+        async move { act(&engine, args).await }
+    };
+    // Missing container.
+    let r = run("stop_container", json!({})).await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(r["msg"], format!("No such container: {} to stop", f.name));
+    assert_eq!(r["changed"], false);
+    let r = run("stop_container", json!({"ignore_missing": true})).await;
+    assert_eq!(r, json!({"changed": false, "result": false}));
+    let r = run("restart_container", json!({})).await;
+    assert_eq!(r["msg"], format!("No such container: {}", f.name));
+    assert_eq!(
+        run("stop_and_remove_container", json!({})).await["changed"],
+        false
+    );
+    assert_eq!(run("remove_container", json!({})).await["changed"], false);
+
+    assert_eq!(run("start_container", json!({})).await["changed"], true);
+    let r = run("stop_container", json!({})).await;
+    assert_eq!(r["changed"], true, "{r}");
+    let info = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    assert_eq!(info.status, "exited");
+    assert_eq!(info.exit_code, Some(0), "the SIGTERM trap ran");
+    assert_eq!(run("stop_container", json!({})).await["changed"], false);
+    // An exited container is started again (state differs: recreated).
+    assert_eq!(run("start_container", json!({})).await["changed"], true);
+    assert_eq!(
+        f.engine
+            .inspect_container(&f.name)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "running"
+    );
+    assert_eq!(run("restart_container", json!({})).await["changed"], true);
+    assert_eq!(f.engine.health_status(&f.name).await.unwrap(), None);
+    let r = run("stop_and_remove_container", json!({})).await;
+    assert_eq!(r["changed"], true);
+    assert!(f.engine.inspect_container(&f.name).await.unwrap().is_none());
+    run("start_container", json!({})).await;
+    assert_eq!(run("remove_container", json!({})).await["changed"], true);
+    assert!(f.engine.inspect_container(&f.name).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn attached_start_returns_rc_and_streams() {
+    let Some(f) = fixture("attached").await else {
+        return;
+    };
+    let args = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "detach": false, "command": "sh -c 'echo out; echo err >&2; exit 0'"});
+    let r = act(&f.engine, args.clone()).await;
+    assert_eq!(r["rc"], 0, "{r}");
+    assert_eq!(r["stdout"], "out\n");
+    assert_eq!(r["stderr"], "err\n");
+    assert_eq!(r["changed"], true);
+    assert!(
+        f.engine.inspect_container(&f.name).await.unwrap().is_none(),
+        "removed on exit"
+    );
+
+    let mut failing = args.clone();
+    failing["command"] = json!("sh -c 'echo boom; exit 4'");
+    failing["remove_on_exit"] = json!(false);
+    let r = act(&f.engine, failing).await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(r["msg"], "Container exited with non-zero return code 4");
+    assert_eq!(r["rc"], 4);
+    assert_eq!(r["stdout"], "boom\n");
+    assert!(
+        f.engine.inspect_container(&f.name).await.unwrap().is_some(),
+        "kept"
+    );
+}
+
+#[tokio::test]
+async fn volumes_are_created_and_removed_once() {
+    let Some(f) = fixture("volume").await else {
+        return;
+    };
+    let vol = format!("{}_v", f.name);
+    let args = |action: &str| json!({"action": action, "name": vol});
+    assert_eq!(act(&f.engine, args("create_volume")).await["changed"], true);
+    assert_eq!(
+        act(&f.engine, args("create_volume")).await["changed"],
+        false
+    );
+    let v = f.engine.inspect_volume(&vol).await.unwrap().unwrap();
+    assert_eq!(v.driver, "local");
+    assert_eq!(v.labels["kolla_managed"], "true");
+    // In use: a clear failure, and the volume stays.
+    let user = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": SLEEPER, "volumes": [format!("{vol}:/data")]});
+    act(&f.engine, user).await;
+    let r = act(&f.engine, args("remove_volume")).await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(
+        r["msg"],
+        format!("Volume named '{vol}' is currently in-use")
+    );
+    f.engine.remove_container(&f.name, true).await.unwrap();
+    assert_eq!(act(&f.engine, args("remove_volume")).await["changed"], true);
+    assert_eq!(
+        act(&f.engine, args("remove_volume")).await["changed"],
+        false
+    );
+    let facts = kolla_core::engine::facts::container_facts(
+        &f.engine,
+        "get_volumes",
+        std::slice::from_ref(&vol),
+        false,
+    )
+    .await;
+    assert_eq!(facts["volumes"], json!({}));
+}
+
+#[tokio::test]
+async fn images_ensure_pull_compare_and_remove() {
+    let Some(f) = fixture("image").await else {
+        return;
+    };
+    // Present locally: ensure_image must not try the (unreachable) registry.
+    let r = act(&f.engine, json!({"action": "ensure_image", "image": IMAGE})).await;
+    assert_eq!(r, json!({"changed": false, "result": false}));
+    // Absent and no registry: a clear failure naming the image.
+    let r = act(
+        &f.engine,
+        json!({"action": "pull_image", "image": "kolla-rs-test/absent:1"}),
+    )
+    .await;
+    assert_eq!(r["failed"], true, "{r}");
+    let msg = r["msg"].as_str().unwrap();
+    assert!(
+        msg == "The requested image does not exist: kolla-rs-test/absent:1"
+            || msg.starts_with("Unknown error message: "),
+        "{msg}"
+    );
+    let r = act(
+        &f.engine,
+        json!({"action": "ensure_image", "image": "kolla-rs-test/absent:1"}),
+    )
+    .await;
+    assert_eq!(r["failed"], true);
+    // start_container with an unpullable image creates nothing.
+    let r = act(
+        &f.engine,
+        json!({"action": "start_container", "name": f.name, "image": "kolla-rs-test/absent:1"}),
+    )
+    .await;
+    assert_eq!(r["failed"], true);
+    assert!(f.engine.inspect_container(&f.name).await.unwrap().is_none());
+
+    // compare_image: no container -> True, unchanged.
+    let cmp = json!({"action": "compare_image", "name": f.name, "image": IMAGE});
+    assert_eq!(
+        act(&f.engine, cmp.clone()).await,
+        json!({"changed": false, "result": true})
+    );
+    act(
+        &f.engine,
+        with(plain(&f.name), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(
+        act(&f.engine, cmp.clone()).await,
+        json!({"changed": false, "result": false})
+    );
+    let other = with(cmp, json!({"image": IMAGE_OTHER_TAG}));
+    assert_eq!(act(&f.engine, other).await["result"], true);
+
+    // remove_image: in use is a clear failure; absent is no change.
+    let tag = format!("kolla-rs-test/removable:{}", f.name);
+    let _images = ImageCleanup {
+        engine: f.engine.clone(),
+        tags: vec![tag.clone()],
+    };
+    let marker = ContextFile {
+        path: "marker".into(),
+        data: f.name.clone().into_bytes(),
+        mode: 0o644,
+    };
+    let ctx =
+        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+            .unwrap();
+    f.engine.build_image(&tag, ctx).await.unwrap();
+    let user = format!("{}_user", f.name);
+    let _guard = common::Cleanup {
+        engine: f.engine.clone(),
+        names: vec![user.clone()],
+    };
+    act(
+        &f.engine,
+        json!({"action": "start_container", "name": user, "image": tag, "command": SLEEPER}),
+    )
+    .await;
+    let r = act(&f.engine, json!({"action": "remove_image", "image": tag})).await;
+    assert_eq!(r["failed"], true, "{r}");
+    assert_eq!(r["msg"], format!("Image '{tag}' is currently in-use"));
+    f.engine.remove_container(&user, true).await.unwrap();
+    let r = act(&f.engine, json!({"action": "remove_image", "image": tag})).await;
+    assert_eq!(r, json!({"changed": true, "result": false}));
+    let r = act(&f.engine, json!({"action": "remove_image", "image": tag})).await;
+    assert_eq!(r, json!({"changed": false, "result": false}));
+}
+
+#[tokio::test]
+async fn faults_give_clear_errors_and_leave_nothing_half_done() {
+    let Some(f) = fixture("faults").await else {
+        return;
+    };
+    // Invalid parameters: nothing is created.
+    let bad = with(
+        plain(&f.name),
+        json!({"action": "start_container",
+        "dimensions": {"mem_limit": "1g", "blki_weight": 10}}),
+    );
+    let r = act(&f.engine, bad).await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(r["msg"], "'Unsupported dimensions'");
+    assert_eq!(r["unsupported_dimensions"], json!(["blki_weight"]));
+    assert_eq!(r["changed"], false);
+    let bad = with(
+        plain(&f.name),
+        json!({"action": "start_container", "dimensions": {"mem_limit": "2E"}}),
+    );
+    let r = act(&f.engine, bad).await;
+    assert_eq!(r["msg"], "The docker dimension unit [e] is not supported for the dimension [2E]. The currently supported units are ['b', 'k', 'm', 'g'].");
+    assert!(f.engine.inspect_container(&f.name).await.unwrap().is_none());
+    let r = act(
+        &f.engine,
+        json!({"action": "start_container", "name": f.name}),
+    )
+    .await;
+    assert_eq!(
+        r["msg"],
+        "action is start_container but all of the following are missing: image"
+    );
+
+    // A container that dies at once is a failure, with its last words.
+    let dying = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": "sh -c 'echo cannot start >&2; exit 2'"});
+    let r = act(&f.engine, dying).await;
+    assert_eq!(r["failed"], true, "{r}");
+    assert!(
+        r["msg"]
+            .as_str()
+            .unwrap()
+            .contains("exited at once with code 2"),
+        "{r}"
+    );
+    assert!(r["logs"].as_str().unwrap().contains("cannot start"), "{r}");
+    f.engine.remove_container(&f.name, true).await.unwrap();
+
+    // A stop that times out: SIGTERM is ignored, SIGKILL ends it.
+    let stubborn = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": "sh -c 'trap \"\" TERM; while :; do sleep 1; done'", "graceful_timeout": 1});
+    assert_eq!(act(&f.engine, stubborn.clone()).await["changed"], true);
+    let r = act(
+        &f.engine,
+        with(stubborn, json!({"action": "stop_container"})),
+    )
+    .await;
+    assert_eq!(r, json!({"changed": true, "result": false}));
+    let info = f.engine.inspect_container(&f.name).await.unwrap().unwrap();
+    assert_eq!(info.status, "exited");
+    assert_eq!(info.exit_code, Some(137), "killed after the grace period");
+
+    // An unreachable engine names its endpoint.
+    let err = DockerEngine::connect_to("tcp://127.0.0.1:1")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("tcp://127.0.0.1:1"), "{err}");
+}
+
+#[tokio::test]
+async fn fifty_containers_driven_concurrently() {
+    let Some(engine) = common::docker().await else {
+        return;
+    };
+    kolla_image(&engine).await;
+    let names: Vec<String> = (0..50).map(|_| common::unique_name("fifty")).collect();
+    let _cleanup = common::Cleanup {
+        engine: engine.clone(),
+        names: names.clone(),
+    };
+    let engine = Arc::new(engine);
+    let drive = |action: &'static str| {
+        let mut set = tokio::task::JoinSet::new();
+        for n in &names {
+            let engine = engine.clone();
+            let args = with(plain(n), json!({"action": action}));
+            set.spawn(async move { act(engine.as_ref(), args).await });
+        }
+        set
+    };
+    for (action, changed) in [
+        ("start_container", true),
+        ("start_container", false),
+        ("compare_container", false),
+        ("stop_and_remove_container", true),
+    ] {
+        let results = drive(action).join_all().await;
+        assert_eq!(results.len(), 50);
+        for r in results {
+            assert_eq!(r["changed"], changed, "{action}: {r}");
+            assert!(r.get("failed").is_none(), "{action}: {r}");
+        }
+    }
+    for n in &names {
+        assert!(engine.inspect_container(n).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn facts_report_containers_states_envs_and_names() {
+    let Some(f) = fixture("facts").await else {
+        return;
+    };
+    act(
+        &f.engine,
+        with(
+            plain(&f.name),
+            json!({"action": "start_container", "environment": {"X": "1=2"}}),
+        ),
+    )
+    .await;
+    use kolla_core::engine::facts::container_facts;
+    let names = [f.name.clone()];
+    let r = container_facts(&f.engine, "get_containers", &names, false).await;
+    assert_eq!(r["containers"][&f.name]["Name"], format!("/{}", f.name));
+    assert_eq!(r["changed"], false);
+    assert_eq!(r["result"], false);
+    let r = container_facts(&f.engine, "get_containers_state", &names, false).await;
+    assert_eq!(r["states"][&f.name], "running");
+    let r = container_facts(&f.engine, "get_containers_env", &names, false).await;
+    assert_eq!(r["envs"][&f.name]["X"], "1=2");
+    assert_eq!(
+        r["envs"][&f.name]["KOLLA_SERVICE_NAME"],
+        f.name.replace('_', "-")
+    );
+    let r = container_facts(&f.engine, "get_containers_names", &names, false).await;
+    let listed = r["container_names"].as_array().unwrap();
+    assert!(listed.contains(&json!(f.name)), "{r}");
+    f.engine.stop_container(&f.name, 1).await.unwrap();
+    let r = container_facts(&f.engine, "get_containers", &names, false).await;
+    assert_eq!(r["containers"], json!({}));
+    let r = container_facts(&f.engine, "get_containers", &names, true).await;
+    assert_eq!(r["containers"][&f.name]["State"]["Status"], "exited");
+    let r = container_facts(
+        &f.engine,
+        "get_containers_state",
+        &["kolla_rs_test_nope".into()],
+        false,
+    )
+    .await;
+    assert_eq!(r["msg"], "No such container: kolla_rs_test_nope");
+    // The kolla_docker alias keeps the pre-2023 single-container queries.
+    let r = act(
+        &f.engine,
+        json!({"action": "get_container_state", "name": f.name}),
+    )
+    .await;
+    assert_eq!(r["Status"], "exited");
+    let r = act(
+        &f.engine,
+        json!({"action": "get_container_env", "name": f.name}),
+    )
+    .await;
+    assert_eq!(r["X"], "1=2");
+}
+
+/// One scenario, the same assertions, on any engine.
+async fn lifecycle_scenario(engine: &dyn ContainerEngine, name: &str) {
+    let base = plain(name);
+    let run =
+        |action: &str, extra: Value| with(with(base.clone(), extra), json!({"action": action}));
+    assert_eq!(
+        act(engine, run("start_container", json!({}))).await,
+        json!({"changed": true, "result": false})
+    );
+    assert_eq!(
+        act(engine, run("start_container", json!({}))).await,
+        json!({"changed": false, "result": false})
+    );
+    assert_eq!(
+        act(engine, run("compare_container", json!({}))).await,
+        json!({"changed": false, "result": false})
+    );
+    let r = act(
+        engine,
+        run(
+            "compare_container",
+            json!({"privileged": true, "tmpfs": ["/t"], "dimensions": {"mem_limit": "8m"}}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        failure_names(&r),
+        ["privileged", "tmpfs", "dimensions"],
+        "{r}"
+    );
+    assert_eq!(
+        r["comparison_failures"][2]["desired"],
+        json!({"Memory": 8 << 20})
+    );
+    assert_eq!(r["comparison_failures"][2]["current"], json!({"Memory": 0}));
+    // Recreated with the change, then equal again (Docker's implicit swap is no change).
+    let changed = json!({"dimensions": {"mem_limit": "8m"}});
+    assert_eq!(
+        act(engine, run("start_container", changed.clone())).await["changed"],
+        true
+    );
+    assert_eq!(
+        act(engine, run("compare_container", changed.clone())).await["changed"],
+        false
+    );
+    assert_eq!(
+        act(engine, run("stop_container", json!({}))).await["changed"],
+        true
+    );
+    let info = engine.inspect_container(name).await.unwrap().unwrap();
+    assert_eq!((info.status.as_str(), info.exit_code), ("exited", Some(0)));
+    let r = act(engine, run("compare_container", changed.clone())).await;
+    assert_eq!(failure_names(&r), ["container_state", "config"]);
+    assert_eq!(
+        act(engine, run("restart_container", json!({}))).await["changed"],
+        true
+    );
+    assert_eq!(
+        engine
+            .inspect_container(name)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "running"
+    );
+    let listed = engine
+        .list_containers(&kolla_core::engine::ListFilter {
+            all: true,
+            names: vec![name.into()],
+            label: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].is_up());
+    let states = kolla_core::engine::facts::container_facts(
+        engine,
+        "get_containers_state",
+        &[name.into()],
+        false,
+    )
+    .await;
+    assert_eq!(states["states"][name], "running");
+    assert_eq!(
+        act(engine, run("stop_and_remove_container", json!({}))).await["changed"],
+        true
+    );
+    assert!(engine.inspect_container(name).await.unwrap().is_none());
+    let vol = format!("{name}_vol");
+    let volume = |action: &str| json!({"action": action, "name": vol});
+    assert_eq!(act(engine, volume("create_volume")).await["changed"], true);
+    assert_eq!(act(engine, volume("create_volume")).await["changed"], false);
+    assert_eq!(act(engine, volume("remove_volume")).await["changed"], true);
+    assert_eq!(act(engine, volume("remove_volume")).await["changed"], false);
+    let r = act(
+        engine,
+        json!({"action": "pull_image", "image": "kolla-rs-test/absent:1"}),
+    )
+    .await;
+    assert_eq!(r["failed"], true);
+    assert_eq!(
+        act(engine, json!({"action": "ensure_image", "image": IMAGE})).await["changed"],
+        false
+    );
+}
+
+#[tokio::test]
+async fn memory_and_docker_engines_behave_the_same() {
+    let memory = kolla_core::engine::MemoryEngine::new();
+    memory.add_image_with_labels(
+        IMAGE,
+        [("kolla_version".to_string(), "test".to_string())].into(),
+    );
+    lifecycle_scenario(&memory, "kolla_rs_test_parity").await;
+    let Some(f) = fixture("parity").await else {
+        return;
+    };
+    lifecycle_scenario(&f.engine, &f.name).await;
+}
+
+#[tokio::test]
+async fn images_import_from_an_archive_and_logs_tail() {
+    let Some(f) = fixture("import").await else {
+        return;
+    };
+    let tag = format!("kolla-rs-test/imported:{}", f.name);
+    let _images = ImageCleanup {
+        engine: f.engine.clone(),
+        tags: vec![tag.clone()],
+    };
+    let marker = ContextFile {
+        path: "marker".into(),
+        data: f.name.clone().into_bytes(),
+        mode: 0o644,
+    };
+    let ctx =
+        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+            .unwrap();
+    f.engine.build_image(&tag, ctx).await.unwrap();
+    let saved = std::process::Command::new("docker")
+        .args(["save", &tag])
+        .output()
+        .expect("docker save");
+    assert!(saved.status.success());
+    f.engine.remove_image(&tag, true).await.unwrap();
+    assert!(f.engine.inspect_image(&tag).await.unwrap().is_none());
+    f.engine.import_image(saved.stdout).await.unwrap();
+    let image = f
+        .engine
+        .inspect_image(&tag)
+        .await
+        .unwrap()
+        .expect("imported");
+    assert!(image.repo_tags.contains(&tag));
+    // A garbage archive is a clear error.
+    let err = f
+        .engine
+        .import_image(b"not a tar".to_vec())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("import image"), "{err}");
+
+    // Logs: tail and stream selection.
+    let args = json!({"action": "start_container", "name": f.name, "image": tag,
+        "detach": false, "remove_on_exit": false,
+        "command": "sh -c 'for i in 1 2 3 4 5; do echo line$i; done'"});
+    let r = act(&f.engine, args).await;
+    assert_eq!(r["rc"], 0, "{r}");
+    use kolla_core::engine::LogOptions;
+    let tail = LogOptions {
+        stdout: true,
+        stderr: false,
+        tail: Some(2),
+    };
+    assert_eq!(
+        f.engine.logs_with(&f.name, &tail).await.unwrap(),
+        "line4\nline5\n"
+    );
+    let err_only = LogOptions {
+        stdout: false,
+        stderr: true,
+        tail: None,
+    };
+    // Docker applies the tail to both streams together, so this container
+    // writes only stdout (stream separation: attached_start_returns_rc_and_streams).
+    assert_eq!(f.engine.logs_with(&f.name, &err_only).await.unwrap(), "");
+    f.engine.remove_container(&f.name, true).await.unwrap();
+    f.engine.remove_image(&tag, true).await.unwrap();
+}
+
+#[tokio::test]
+async fn health_status_follows_the_healthcheck() {
+    let Some(f) = fixture("health").await else {
+        return;
+    };
+    let args = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": SLEEPER, "graceful_timeout": 1,
+        "healthcheck": {"test": ["CMD", "true"], "interval": 1, "timeout": 1,
+                        "start_period": 0, "retries": 1}});
+    assert_eq!(act(&f.engine, args.clone()).await["changed"], true);
+    let first = f.engine.health_status(&f.name).await.unwrap();
+    assert!(
+        matches!(first.as_deref(), Some("starting") | Some("healthy")),
+        "{first:?}"
+    );
+    let ps = kolla_core::engine::facts::kolla_containers(&f.engine)
+        .await
+        .unwrap();
+    let row = ps.iter().find(|r| r.name == f.name).expect("listed by ps");
+    assert_eq!(row.state, "running");
+    assert!(!row.health.is_empty());
+    // The same healthcheck is no difference; a container without one has none.
+    assert_eq!(
+        act(
+            &f.engine,
+            with(args, json!({"action": "compare_container"}))
+        )
+        .await["changed"],
+        false
+    );
+    let err = f
+        .engine
+        .health_status("kolla_rs_test_absent")
+        .await
+        .unwrap_err();
+    assert!(err.is_client_error(), "{err}");
+}
