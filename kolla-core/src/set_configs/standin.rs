@@ -1,0 +1,1 @@
+//! Stand-in service images (filled in below).
