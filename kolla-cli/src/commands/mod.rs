@@ -1,5 +1,6 @@
 //! One module per subcommand: parse, call kolla-core, print.
 
+pub mod images;
 pub mod prechecks;
 
 /// A current-thread runtime for commands that talk to the engine.
