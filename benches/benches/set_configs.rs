@@ -10,7 +10,7 @@ fn setup() -> (tempfile::TempDir, Paths) {
     let dir = tempfile::tempdir().unwrap();
     let paths = Paths::under(dir.path());
     let me = set_configs::current_user_owner();
-    set_configs::write_test_accounts(&paths, &me).unwrap();
+    set_configs::write_test_accounts(&paths).unwrap();
     let mut b = ConfigJson::builder("svc --foreground");
     for i in 0..40 {
         let src = format!("{CF}/f{i}.conf");

@@ -18,7 +18,7 @@ impl Root {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::under(dir.path());
-        set_configs::write_test_accounts(&paths, ME).unwrap();
+        set_configs::write_test_accounts(&paths).unwrap();
         fs::create_dir_all(paths.real(CF)).unwrap();
         Root { _dir: dir, paths }
     }
@@ -817,4 +817,29 @@ fn i_check_ignores_strategy_and_changes_nothing() {
     let state = root.read("/etc/kolla/defaults/state");
     ok(root.run(&["--check"], Some("garbage")));
     assert_eq!(root.read("/etc/kolla/defaults/state"), state);
+}
+
+#[test]
+fn i35_an_optional_source_that_disappears_is_a_change() {
+    let root = Root::new();
+    root.write("/etc/svc/policy.yaml", "image-default");
+    root.write(&format!("{CF}/policy.yaml"), "operator-policy");
+    root.write(&format!("{CF}/svc.conf"), "s");
+    root.config(&format!(
+        r#"{{"command": "x", "config_files": [
+            {{"source": "{CF}/policy.yaml", "dest": "/etc/svc/policy.yaml", "owner": "{ME}", "perm": "0600", "optional": true}},
+            {{"source": "{CF}/new.yaml", "dest": "/etc/svc/new.yaml", "owner": "{ME}", "perm": "0600", "optional": true}}]}}"#
+    ));
+    ok(root.copy());
+    assert_eq!(root.read("/etc/svc/policy.yaml"), "operator-policy");
+    ok(root.check());
+    fs::remove_file(root.paths.real(&format!("{CF}/policy.yaml"))).unwrap();
+    fails(
+        root.check(),
+        1,
+        &format!("ConfigFileBadState: Following files are in bad state: ['{CF}/policy.yaml']"),
+    );
+    ok(root.copy());
+    assert_eq!(root.read("/etc/svc/policy.yaml"), "image-default");
+    ok(root.check());
 }

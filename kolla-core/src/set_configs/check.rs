@@ -43,6 +43,16 @@ pub(crate) fn check(paths: &Paths, config: &ConfigJson, log: &mut Log) -> Result
         let sources = fsops::glob(paths, &cf.source);
         if sources.is_empty() {
             if cf.optional {
+                // The source went away: a copy run would restore the image
+                // default (or remove the file) if an earlier run saved one.
+                let dest = cf.dest_for(&cf.source);
+                if let Some(entry) = state.get(&dest) {
+                    if !cmp.restored(&dest, entry.dest.as_deref())? {
+                        return Err(Error::ConfigFileBadState {
+                            sources: vec![cf.source.clone()],
+                        });
+                    }
+                }
                 continue;
             }
             return Err(Error::MissingRequiredSource {
@@ -75,6 +85,29 @@ struct Comparer<'p, 'l, 'w> {
 }
 
 impl Comparer<'_, '_, '_> {
+    /// Whether `live` already is what restoring its image default gives:
+    /// the backup's content, or no file when there was none.
+    fn restored(&mut self, live: &str, backup: Option<&str>) -> Result<bool, Error> {
+        let real = self.paths.real(live);
+        let same = match backup {
+            None => !real.exists(),
+            Some(b) => {
+                let b_real = self.paths.real(b);
+                if b_real.is_dir() || real.is_dir() {
+                    b_real.is_dir() && real.is_dir()
+                } else {
+                    matches!((fs::read(&b_real), fs::read(&real)), (Ok(x), Ok(y)) if x == y)
+                }
+            }
+        };
+        if !same {
+            self.log.error(&format!(
+                "The optional source for {live} is gone and {live} is not its image default"
+            ));
+        }
+        Ok(same)
+    }
+
     /// Whether `dest`'s mode and owner are what a copy would set: the
     /// source's own with `preserve_properties`, else the entry's owner and
     /// perm (with the execute bits a copy adds to directories).

@@ -22,7 +22,7 @@
 //! std::fs::create_dir_all(paths.real("/var/lib/kolla/config_files")).unwrap();
 //! std::fs::write(paths.real("/var/lib/kolla/config_files/a.conf"), "x=1\n").unwrap();
 //! let me = set_configs::current_user_owner();
-//! set_configs::write_test_accounts(&paths, &me).unwrap();
+//! set_configs::write_test_accounts(&paths).unwrap();
 //! let cfg = ConfigJson::builder("svc --foreground")
 //!     .config_file(ConfigFile::new("/var/lib/kolla/config_files/a.conf", "/etc/svc/a.conf").owner(&me).perm("0640"))
 //!     .build();
@@ -323,8 +323,9 @@ pub fn run_check(paths: &Paths, log: &mut Log) -> Result<(), Error> {
 
 pub use log::Log as Logger;
 
-/// `user:group` of the current process, for tests and examples that run
-/// unprivileged (a chown to yourself succeeds).
+/// The `user:group` owner that [`write_test_accounts`] maps to the current
+/// process's uid and gid, so tests and examples can run unprivileged (a
+/// chown to yourself succeeds).
 pub fn current_user_owner() -> String {
     "kolla-test-user:kolla-test-group".to_string()
 }
@@ -335,7 +336,7 @@ pub fn current_user_owner() -> String {
 ///
 /// # Errors
 /// When the files cannot be written.
-pub fn write_test_accounts(paths: &Paths, _owner: &str) -> std::io::Result<()> {
+pub fn write_test_accounts(paths: &Paths) -> std::io::Result<()> {
     let (uid, gid) = fsops::current_ids()?;
     std::fs::create_dir_all(paths.real("/etc"))?;
     std::fs::write(
