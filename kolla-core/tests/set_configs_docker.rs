@@ -138,7 +138,13 @@ async fn binary_runs_in_a_busybox_only_image() {
                 "-c".into(),
                 "echo 'root:x:0:0::/:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group && /kolla_set_configs && stat -c '%n %U:%G %a' /etc/a/a.conf && cat /run_command; echo; /kolla_set_configs --bogus; echo rc=$?".into(),
             ],
-            environment: env("COPY_ALWAYS"),
+            // Upstream dropped these overrides (CVE-2022-38060); so do we.
+            environment: [
+                ("KOLLA_CONFIG_STRATEGY".to_string(), "COPY_ALWAYS".to_string()),
+                ("KOLLA_CONFIG_FILE".to_string(), "/evil.json".to_string()),
+                ("KOLLA_CONFIG".to_string(), r#"{"command": "evil"}"#.to_string()),
+            ]
+            .into(),
             volumes: vec![cfg.volume()],
             ..Default::default()
         },
@@ -210,6 +216,38 @@ async fn files_land_with_owner_and_mode_and_permissions_recurse_with_exclude() {
         );
     }
     assert!(logs.contains("Running command: '/var/lib/kolla/config_files/report.sh'"));
+}
+
+#[tokio::test]
+async fn kolla_start_execs_the_command_unquoted_like_upstream() {
+    let Some(engine) = common::docker().await else {
+        return;
+    };
+    standins(&engine).await;
+    let cfg = ConfigDir::new();
+    cfg.write(
+        "args.sh",
+        "#!/bin/sh\nfor a in \"$@\"; do echo \"arg=$a\"; done\n",
+    );
+    cfg.write(
+        "config.json",
+        r#"{"command": "/var/lib/kolla/config_files/args.sh --flag 'x y'"}"#,
+    );
+    let run = Run::create(
+        &engine,
+        "argv",
+        ContainerSpec {
+            image: image("nova-compute"),
+            environment: env("COPY_ALWAYS"),
+            volumes: vec![cfg.volume()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let (code, logs) = run.run().await;
+    assert_eq!(code, 0, "{logs}");
+    // Word splitting, no quote removal: argv is `--flag`, `'x`, `y'`.
+    assert!(logs.ends_with("arg=--flag\narg='x\narg=y'\n"), "{logs}");
 }
 
 #[tokio::test]
