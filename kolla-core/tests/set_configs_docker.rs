@@ -449,12 +449,15 @@ healthcheck_curl http://127.0.0.1:8774/; echo "curl=$?"
 healthcheck_port nova-api 5672; echo "port=$?"
 healthcheck_listen nova-api 9999; echo "listen_other_port=$?"
 healthcheck_listen glance-api 8774; echo "listen_other_process=$?"
+healthcheck_socket nova-api /run_command; echo "socket=$?"
+healthcheck_socket nova-api /nonexistent.sock; echo "socket_missing=$?"
 wget -q -O - http://127.0.0.1:8774/
 kill $(pidof httpd)
 wait
 healthcheck_listen nova-api 8774; echo "listen_after=$?"
 healthcheck_curl http://127.0.0.1:8774/; echo "curl_after=$?"
 healthcheck_port nova-api 5672; echo "port_after=$?"
+healthcheck_socket nova-api /run_command; echo "socket_after=$?"
 cat /tmp/start.log
 "#;
     let run = Run::create(
@@ -481,6 +484,9 @@ cat /tmp/start.log
         "listen_after=1",
         "curl_after=1",
         "port_after=1",
+        "socket=0",
+        "socket_missing=1",
+        "socket_after=1",
         "Running command: 'nova-api'",
         "nova-api stand-in: nova-api listening on port 8774",
     ] {
