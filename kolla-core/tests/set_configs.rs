@@ -843,3 +843,23 @@ fn i35_an_optional_source_that_disappears_is_a_change() {
     assert_eq!(root.read("/etc/svc/policy.yaml"), "image-default");
     ok(root.check());
 }
+
+#[test]
+fn f22_directories_are_created_with_perm_on_the_leaf_only() {
+    let root = Root::new();
+    root.config(&format!(
+        r#"{{"command": "x", "directories": [{{"path": "/var/lib/svc/a/b", "owner": "{ME}", "perm": "0640"}}]}}"#
+    ));
+    ok(root.copy());
+    assert_eq!(root.mode("/var/lib/svc/a/b"), 0o750);
+    assert_eq!(root.mode("/var/lib/svc/a"), 0o755);
+    root.write("/var/lib/file", "x");
+    root.config(&format!(
+        r#"{{"command": "x", "directories": [{{"path": "/var/lib/file/sub", "owner": "{ME}", "perm": "0640"}}]}}"#
+    ));
+    fails(
+        root.copy(),
+        2,
+        "Unexpected error: OSError: Can't create destination directory (/var/lib/file/sub)",
+    );
+}
