@@ -37,6 +37,8 @@ pub enum Command {
     Prechecks(commands::prechecks::Args),
     /// Run a kolla_container action, query container facts, or list kolla containers (`ps`).
     Container(commands::container::Args),
+    /// Build images: `kolla images standin` builds the stand-in service images.
+    Images(commands::images::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -45,6 +47,7 @@ pub fn execute() -> ExitCode {
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
         Command::Container(args) => commands::container::run(args, cli.format),
+        Command::Images(args) => commands::images::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

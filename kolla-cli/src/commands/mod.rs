@@ -1,6 +1,7 @@
 //! One module per subcommand: parse, call kolla-core, print.
 
 pub mod container;
+pub mod images;
 pub mod prechecks;
 
 /// A current-thread runtime for commands that talk to the engine.
