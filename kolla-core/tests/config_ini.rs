@@ -132,7 +132,11 @@ fn a_directory_is_an_error() {
 fn sources_are_rendered_before_parsing() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.conf");
-    fs::write(&a, "[a]\n{% if x %}k = {{ x }}\n{% endif %}j = {{ '{{' }}\n").unwrap();
+    fs::write(
+        &a,
+        "[a]\n{% if x %}k = {{ x }}\n{% endif %}j = {{ '{{' }}\n",
+    )
+    .unwrap();
     let options = MergeOptions {
         vars: serde_json::json!({"x": "on"}),
         ..Default::default()

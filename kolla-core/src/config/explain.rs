@@ -82,7 +82,11 @@ impl Explanation {
         let origin = |occ: &Occurrence| Origin {
             path: merge.source_name(occ.source).to_owned(),
             line: occ.line as usize,
-            lines: merge.lines_of(occ).iter().map(|l| (*l).to_owned()).collect(),
+            lines: merge
+                .lines_of(occ)
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
         };
         let section_name = |s: &str| (s != ORPHAN_SECTION).then(|| s.to_owned());
         let mut keys = Vec::new();
@@ -201,9 +205,16 @@ fn joined(lines: &[String]) -> String {
 /// ```
 pub fn is_secret_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
-    ["password", "passwd", "secret", "token", "credential", "private"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "credential",
+        "private",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         || lower
             .split(['_', '-', '.'])
             .any(|part| part.ends_with("key"))
@@ -284,7 +295,11 @@ mod tests {
                 lines: vec!["4".into(), "more".into()]
             }]
         );
-        let old: Vec<_> = k.overridden.iter().map(|o| (o.path.as_str(), o.line)).collect();
+        let old: Vec<_> = k
+            .overridden
+            .iter()
+            .map(|o| (o.path.as_str(), o.line))
+            .collect();
         assert_eq!(old, [("a", 2), ("a", 3), ("b", 2)]);
         assert!(ex.keys[1].overridden.is_empty());
     }

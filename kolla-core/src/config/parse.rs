@@ -184,8 +184,18 @@ mod tests {
         assert_eq!(
             trace("[ a ]\nk: v\na:b = c\n  # c\n\n;x\nq = \"v\"\nz = '\nw = ' x '\n").unwrap(),
             [
-                "[ a ]", "2:k=\"v\"", ".", "3:a=\"b = c\"", "+\"# c\"", ".", "7:q=\"v\"", ".",
-                "8:z=\"\"", ".", "9:w=\" x \"", "."
+                "[ a ]",
+                "2:k=\"v\"",
+                ".",
+                "3:a=\"b = c\"",
+                "+\"# c\"",
+                ".",
+                "7:q=\"v\"",
+                ".",
+                "8:z=\"\"",
+                ".",
+                "9:w=\" x \"",
+                "."
             ]
         );
         assert_eq!(trace("k = \"v3'").unwrap(), ["1:k=\"\\\"v3'\"", "."]);
@@ -201,11 +211,17 @@ mod tests {
             trace("[a] # x\n").unwrap_err(),
             "at line 1, Invalid section (must end with ]): '[a] # x'"
         );
-        assert_eq!(trace("[]").unwrap_err(), "at line 1, Empty section name: '[]'");
+        assert_eq!(
+            trace("[]").unwrap_err(),
+            "at line 1, Empty section name: '[]'"
+        );
         assert_eq!(
             trace("\n\nbad  \r\n").unwrap_err(),
             "at line 3, No ':' or '=' found in assignment: 'bad'"
         );
-        assert_eq!(trace("[a]\n= v\n").unwrap_err(), "at line 2, Key cannot be empty: '= v'");
+        assert_eq!(
+            trace("[a]\n= v\n").unwrap_err(),
+            "at line 2, Key cannot be empty: '= v'"
+        );
     }
 }
