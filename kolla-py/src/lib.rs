@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod config;
 mod errors;
 mod yaml;
 
@@ -12,5 +13,6 @@ mod yaml;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     yaml::register(m)?;
+    config::register(m)?;
     Ok(())
 }

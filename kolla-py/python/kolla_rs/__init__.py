@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from . import _native
+from .config import explain_ini, explain_ini_texts, merge_ini, merge_ini_texts
 from ._errors import (
     ConfigMergeError,
     EngineError,
@@ -32,6 +33,10 @@ __all__ = [
     "SetConfigsError",
     "TemplateError",
     "YamlError",
+    "explain_ini",
+    "explain_ini_texts",
+    "merge_ini",
+    "merge_ini_texts",
     "load_yaml",
 ]
 
