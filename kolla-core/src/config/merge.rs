@@ -12,9 +12,7 @@
 //! in one flat vector linked by index, so a merge costs a handful of
 //! allocations however many keys it holds.
 
-use std::hash::{BuildHasherDefault, Hasher};
-
-use indexmap::IndexMap;
+use hashbrown::HashTable;
 
 use super::parse::{self, Sink};
 use super::{pytext, Error};
@@ -63,37 +61,50 @@ impl Default for KeyState {
     }
 }
 
-/// FxHash: keys are short, trusted config names, so a fast non-keyed hash
-/// is the right trade (SipHash costs more than the rest of the parse).
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
+/// A fast, non-keyed hash of a (section, key) pair: keys are short, trusted
+/// config names, and SipHash would cost more than the rest of the parse.
+#[inline]
+fn key_hash(section: u32, key: &str) -> u64 {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    let b = key.as_bytes();
+    let mix = |h: u64, v: u64| (h.rotate_left(5) ^ v).wrapping_mul(K);
+    let load = |s: &[u8]| {
+        let mut buf = [0u8; 8];
+        buf[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(buf)
+    };
+    let mut h = mix(u64::from(section), b.len() as u64);
+    if b.len() <= 16 {
+        let split = b.len().min(8);
+        h = mix(h, load(&b[..split]));
+        h = mix(h, load(&b[split..]));
+    } else {
+        let mut chunks = b.chunks_exact(8);
         for c in &mut chunks {
-            let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+            h = mix(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        for &b in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-        self.0 = h;
+        h = mix(h, load(chunks.remainder()));
     }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    // hashbrown takes the bucket from the low bits and a tag from the top 7.
+    h ^ (h >> 29)
 }
 
-type Map<K, V> = IndexMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A section: its name and its keys (indices into `keys`), in order.
+#[derive(Debug, Clone)]
+struct Section<'a> {
+    name: &'a str,
+    hash: u64,
+    keys: Vec<u32>,
+}
+
+/// A key of some section, with its occurrences.
+#[derive(Debug, Clone)]
+struct Key<'a> {
+    name: &'a str,
+    section: u32,
+    hash: u64,
+    state: KeyState,
+}
 
 /// Sources merged the way `merge_configs` merges them: last source wins per
 /// key, occurrences within one source accumulate, sections and keys keep the
@@ -110,16 +121,31 @@ type Map<K, V> = IndexMap<K, V, BuildHasherDefault<FxHasher>>;
 /// assert_eq!(m.write(false), "[DEFAULT]\ndebug=True\nworkers=4\n\n");
 /// # Ok::<(), kolla_core::config::Error>(())
 /// ```
-#[derive(Debug, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct IniMerge<'a> {
     names: Vec<&'a str>,
-    sections: Map<&'a str, Map<&'a str, KeyState>>,
+    // Flat storage: one table finds a section by name, one finds a key by
+    // (section, name); both are sized once from the first source's length.
+    sections: Vec<Section<'a>>,
+    section_index: HashTable<u32>,
+    keys: Vec<Key<'a>>,
+    key_index: HashTable<u32>,
     lines: Vec<&'a str>,
     occurrences: Vec<Occurrence>,
     // Parser state for the source being added.
     source: u32,
-    section: Option<usize>,
-    pending: Option<(usize, usize, u32, u32)>,
+    section: Option<u32>,
+    pending: Option<(u32, u32, u32)>,
+}
+
+impl std::fmt::Debug for IniMerge<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IniMerge")
+            .field("sources", &self.names)
+            .field("sections", &self.sections.len())
+            .field("keys", &self.keys.len())
+            .finish()
+    }
 }
 
 impl<'a> IniMerge<'a> {
@@ -139,6 +165,18 @@ impl<'a> IniMerge<'a> {
         self.names.push(name);
         self.section = None;
         self.pending = None;
+        if self.keys.is_empty() {
+            // Roughly one line in 30 bytes, most of them assignments; the
+            // first source (the rendered template) is usually the largest,
+            // so leave room for the overrides too rather than grow (and copy)
+            // the vectors later.
+            let guess = text.len() / 20;
+            let keys = &self.keys;
+            self.key_index.reserve(guess, |&i| keys[i as usize].hash);
+            self.keys.reserve(guess);
+            self.lines.reserve(guess);
+            self.occurrences.reserve(guess);
+        }
         parse::parse(text, self).map_err(|f| Error::Parse {
             location: Location::new(name, f.line),
             message: f.upstream_message(),
@@ -165,24 +203,25 @@ impl<'a> IniMerge<'a> {
 
     /// Appends the merged text to `out` (see [`IniMerge::write`]).
     pub fn write_into(&self, out: &mut String, whitespace: bool) {
-        let ws = if whitespace { " " } else { "" };
-        for (name, keys) in &self.sections {
-            if *name != ORPHAN_SECTION {
+        let (ws, sep) = if whitespace { (" ", " = ") } else { ("", "=") };
+        for section in &self.sections {
+            if section.name != ORPHAN_SECTION {
                 out.push('[');
-                out.push_str(name);
+                out.push_str(section.name);
                 out.push_str("]\n");
             }
-            for (key, state) in keys {
+            for &k in &section.keys {
+                let Key {
+                    name: key, state, ..
+                } = &self.keys[k as usize];
                 let mut indent = usize::MAX;
                 let mut at = state.head;
                 while at != NIL {
                     let occ = self.occurrences[at as usize];
                     let lines = &self.lines[occ.start as usize..occ.end as usize];
                     out.push_str(key);
-                    out.push_str(ws);
-                    out.push('=');
                     if let Some((first, rest)) = lines.split_first() {
-                        out.push_str(ws);
+                        out.push_str(sep);
                         out.push_str(first);
                         out.push('\n');
                         for line in rest {
@@ -194,6 +233,8 @@ impl<'a> IniMerge<'a> {
                             out.push('\n');
                         }
                     } else {
+                        // An empty occurrence: `key =`, no space after `=`.
+                        out.push_str(&sep[..sep.len() - ws.len()]);
                         out.push('\n');
                     }
                     at = occ.next;
@@ -205,8 +246,8 @@ impl<'a> IniMerge<'a> {
 
     /// A guess at the written size, to allocate the output once.
     fn size_hint(&self) -> usize {
-        let values: usize = self.lines.iter().map(|l| l.len() + 8).sum();
-        values + self.sections.len() * 32
+        let values: usize = self.lines.iter().map(|l| l.len()).sum();
+        values + self.keys.len() * 24 + self.sections.len() * 32
     }
 
     /// Walks the merged result: for every section, its keys, each with its
@@ -215,13 +256,14 @@ impl<'a> IniMerge<'a> {
         &self,
         mut f: impl FnMut(&'a str, &'a str, Vec<Occurrence>, Vec<Occurrence>),
     ) {
-        for (section, keys) in &self.sections {
-            for (key, state) in keys {
+        for section in &self.sections {
+            for &k in &section.keys {
+                let key = &self.keys[k as usize];
                 f(
-                    section,
-                    key,
-                    self.chain(state.head),
-                    self.chain(state.old_head),
+                    section.name,
+                    key.name,
+                    self.chain(key.state.head),
+                    self.chain(key.state.old_head),
                 );
             }
         }
@@ -229,7 +271,7 @@ impl<'a> IniMerge<'a> {
 
     /// The section names in order.
     pub(crate) fn section_names(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.sections.keys().copied()
+        self.sections.iter().map(|s| s.name)
     }
 
     fn chain(&self, mut at: u32) -> Vec<Occurrence> {
@@ -255,9 +297,26 @@ impl<'a> IniMerge<'a> {
 
 impl<'a> Sink<'a> for IniMerge<'a> {
     fn section(&mut self, name: &'a str) {
-        let entry = self.sections.entry(name);
-        let index = entry.index();
-        entry.or_default();
+        let hash = key_hash(u32::MAX, name);
+        let sections = &self.sections;
+        let index = match self
+            .section_index
+            .find(hash, |&i| sections[i as usize].name == name)
+        {
+            Some(&i) => i,
+            None => {
+                let i = self.sections.len() as u32;
+                self.sections.push(Section {
+                    name,
+                    hash,
+                    keys: Vec::new(),
+                });
+                let sections = &self.sections;
+                self.section_index
+                    .insert_unique(hash, i, |&j| sections[j as usize].hash);
+                i
+            }
+        };
         self.section = Some(index);
     }
 
@@ -269,16 +328,32 @@ impl<'a> Sink<'a> for IniMerge<'a> {
                 self.section.expect("just set")
             }
         };
-        let (_, keys) = self
-            .sections
-            .get_index_mut(section)
-            .expect("section index is valid");
-        let entry = keys.entry(key);
-        let index = entry.index();
-        entry.or_default();
+        let hash = key_hash(section, key);
+        let keys = &self.keys;
+        let found = self.key_index.find(hash, |&i| {
+            let k = &keys[i as usize];
+            k.section == section && k.name == key
+        });
+        let index = match found {
+            Some(&i) => i,
+            None => {
+                let i = self.keys.len() as u32;
+                self.keys.push(Key {
+                    name: key,
+                    section,
+                    hash,
+                    state: KeyState::default(),
+                });
+                let keys = &self.keys;
+                self.key_index
+                    .insert_unique(hash, i, |&j| keys[j as usize].hash);
+                self.sections[section as usize].keys.push(i);
+                i
+            }
+        };
         let start = self.lines.len() as u32;
         self.lines.push(value);
-        self.pending = Some((section, index, line as u32, start));
+        self.pending = Some((index, line as u32, start));
     }
 
     fn continuation(&mut self, text: &'a str) {
@@ -286,7 +361,7 @@ impl<'a> Sink<'a> for IniMerge<'a> {
     }
 
     fn flush(&mut self) {
-        let Some((section, key, line, start)) = self.pending.take() else {
+        let Some((key, line, start)) = self.pending.take() else {
             return;
         };
         let mut end = self.lines.len() as u32;
@@ -303,11 +378,7 @@ impl<'a> Sink<'a> for IniMerge<'a> {
             end,
             next: NIL,
         });
-        let (_, keys) = self
-            .sections
-            .get_index_mut(section)
-            .expect("section index is valid");
-        let state = &mut keys[key];
+        let state = &mut self.keys[key as usize].state;
         if state.source != self.source {
             // First time this source sets the key: what was there is replaced.
             if state.head != NIL {

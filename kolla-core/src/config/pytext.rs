@@ -16,23 +16,48 @@ pub(crate) fn is_space(c: char) -> bool {
 }
 
 /// Python's `s.rstrip()`.
-#[inline]
+#[inline(always)]
 pub(crate) fn rstrip(s: &str) -> &str {
-    // Fast path: most lines end in a printable ASCII byte.
-    match s.as_bytes().last() {
-        Some(&b) if b > b' ' && b < 0x7f => s,
-        _ => s.trim_end_matches(is_space),
+    let b = s.as_bytes();
+    let mut end = b.len();
+    // ASCII whitespace bytewise; anything non-ASCII at the end goes the slow way.
+    while end > 0 && is_ascii_space(b[end - 1]) {
+        end -= 1;
     }
+    if end > 0 && b[end - 1] >= 0x80 {
+        return s[..end].trim_end_matches(is_space);
+    }
+    &s[..end]
 }
 
 /// Python's `s.lstrip()`.
-#[inline]
+#[inline(always)]
 pub(crate) fn lstrip(s: &str) -> &str {
-    s.trim_start_matches(is_space)
+    let b = s.as_bytes();
+    let mut start = 0;
+    // Continuation lines are often indented by dozens of spaces.
+    while start + 8 <= b.len()
+        && u64::from_le_bytes(b[start..start + 8].try_into().expect("8 bytes"))
+            == u64::from_le_bytes([b' '; 8])
+    {
+        start += 8;
+    }
+    while start < b.len() && is_ascii_space(b[start]) {
+        start += 1;
+    }
+    if start < b.len() && b[start] >= 0x80 {
+        return s[start..].trim_start_matches(is_space);
+    }
+    &s[start..]
+}
+
+#[inline(always)]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
 }
 
 /// Python's `s.strip()`.
-#[inline]
+#[inline(always)]
 pub(crate) fn strip(s: &str) -> &str {
     lstrip(rstrip(s))
 }

@@ -109,9 +109,9 @@ pub fn load_sources<P: AsRef<Path>>(
 }
 
 fn has_template_syntax(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))
+    let bytes = text.as_bytes();
+    text.match_indices('{')
+        .any(|(i, _)| matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')))
 }
 
 /// Merges rendered sources into one [`IniMerge`] (which borrows them).
