@@ -27,16 +27,19 @@ fn line() -> impl Strategy<Value = String> {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    (prop::collection::vec(line(), 0..12), prop::bool::ANY, prop::bool::ANY).prop_map(
-        |(lines, final_newline, crlf)| {
+    (
+        prop::collection::vec(line(), 0..12),
+        prop::bool::ANY,
+        prop::bool::ANY,
+    )
+        .prop_map(|(lines, final_newline, crlf)| {
             let nl = if crlf { "\r\n" } else { "\n" };
             let mut t = lines.join(nl);
             if final_newline {
                 t.push_str(nl);
             }
             t
-        },
-    )
+        })
 }
 
 /// Texts whose written form reads back the same: no quotes (unquoting is not

@@ -263,6 +263,28 @@ fn mask_url_password(text: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Merges `sources` (name, text) and returns the provenance (unredacted).
+///
+/// ```
+/// let ex = kolla_core::config::explain::explain_texts([("a", "[s]\nk = 1\n"), ("b", "[s]\nk = 2\n")])?;
+/// assert_eq!(ex.keys[0].value[0].path, "b");
+/// assert_eq!(ex.keys[0].overridden[0].lines, ["1"]);
+/// # Ok::<(), kolla_core::config::Error>(())
+/// ```
+///
+/// # Errors
+/// [`super::Error::Parse`] for the first malformed source.
+pub fn explain_texts<'a, I>(sources: I) -> Result<Explanation, super::Error>
+where
+    I: IntoIterator<Item = (&'a str, &'a str)>,
+{
+    let mut merge = IniMerge::new();
+    for (name, text) in sources {
+        merge.add(name, text)?;
+    }
+    Ok(Explanation::of(&merge))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,26 +325,4 @@ mod tests {
         assert_eq!(old, [("a", 2), ("a", 3), ("b", 2)]);
         assert!(ex.keys[1].overridden.is_empty());
     }
-}
-
-/// Merges `sources` (name, text) and returns the provenance (unredacted).
-///
-/// ```
-/// let ex = kolla_core::config::explain::explain_texts([("a", "[s]\nk = 1\n"), ("b", "[s]\nk = 2\n")])?;
-/// assert_eq!(ex.keys[0].value[0].path, "b");
-/// assert_eq!(ex.keys[0].overridden[0].lines, ["1"]);
-/// # Ok::<(), kolla_core::config::Error>(())
-/// ```
-///
-/// # Errors
-/// [`super::Error::Parse`] for the first malformed source.
-pub fn explain_texts<'a, I>(sources: I) -> Result<Explanation, super::Error>
-where
-    I: IntoIterator<Item = (&'a str, &'a str)>,
-{
-    let mut merge = IniMerge::new();
-    for (name, text) in sources {
-        merge.add(name, text)?;
-    }
-    Ok(Explanation::of(&merge))
 }
