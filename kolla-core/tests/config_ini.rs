@@ -145,6 +145,14 @@ fn sources_are_rendered_before_parsing() {
         merge_files(&[&a], &options).unwrap(),
         "[a]\nk = on\nj = {{\n\n"
     );
+    // Indented block tags leave nothing behind (upstream renders merge_configs
+    // sources with lstrip_blocks), so the next line is no continuation.
+    let c = dir.path().join("c.conf");
+    fs::write(&c, "[a]\nk = 1\n  {% if x %}\nj = 2\n  {% endif %}\n").unwrap();
+    assert_eq!(
+        merge_files(&[&c], &options).unwrap(),
+        "[a]\nk = 1\nj = 2\n\n"
+    );
     let undefined = merge_files(&[&a], &MergeOptions::default()).unwrap_err();
     assert_eq!(undefined.kind(), "template");
     // A parse error after rendering still names the source file.

@@ -99,13 +99,33 @@ pub fn load_sources<P: AsRef<Path>>(
             Cow::Owned(t) => t,
         };
         let text = if has_template_syntax(&text) {
-            crate::template::render(&name, &text, &options.vars)?
+            render_source(&name, &text, &options.vars)?
         } else {
             text
         };
         out.push(RenderedSource { path: name, text });
     }
     Ok(out)
+}
+
+/// Renders a source with the one kolla-rs template environment, plus the
+/// override upstream's merge_configs passes to Ansible's templar for its
+/// sources: `lstrip_blocks`, so an indented `{% if %}` line leaves no
+/// indentation behind (which would turn the next line into a continuation).
+fn render_source(
+    name: &str,
+    source: &str,
+    vars: &serde_json::Value,
+) -> Result<String, crate::template::Error> {
+    let mut env = crate::template::environment();
+    env.set_lstrip_blocks(true);
+    let wrap = |e: minijinja::Error| crate::template::Error::Render {
+        location: crate::Location::new(name, e.line().unwrap_or(1)),
+        message: e.to_string(),
+        source: e,
+    };
+    let tmpl = env.template_from_named_str(name, source).map_err(wrap)?;
+    tmpl.render(vars).map_err(wrap)
 }
 
 fn has_template_syntax(text: &str) -> bool {
