@@ -148,3 +148,31 @@ def test_corner_cases(run_playbook, tmp_path: Path, sources: Path, monkeypatch):
     assert u["failed"] is True
     assert u["msg"] == "Task failed: 'nope' is undefined"
     assert not (tmp_path / "undefined-out.conf").exists()
+
+    # Upstream's failures for these, word for word (spec ini-merge.md D.22).
+    assert res["no_sources"]["failed"] is True
+    assert res["no_sources"]["msg"] == (
+        "Task failed: access: path should be string, bytes or os.PathLike, not NoneType"
+    )
+    assert res["directory"]["failed"] is True
+    assert res["directory"]["msg"] == f"Task failed: [Errno 21] Is a directory: '{sources}'"
+
+
+def test_corner_cases_match_upstreams_plugin(run_playbook, tmp_path: Path, sources: Path):
+    """Same playbook, compared with what kolla-ansible 22.2.0's own merge_configs
+    returned for it (tests/ansible/golden/merge_configs_cases.upstream.json, recorded
+    with ansible-core 2.19.14): outputs (by checksum), changed/failed, msg, mode."""
+    golden = json.loads((Path(__file__).parent / "golden" / "merge_configs_cases.upstream.json").read_text())
+    run = run_playbook("merge_configs_cases.yml", {"run_id": "diff"})
+    assert run.returncode == 0, run
+    ours = _results(tmp_path, "diff")
+    assert sorted(ours) == sorted(golden)
+    for task, want in golden.items():
+        for key, value in want.items():
+            if isinstance(value, str):
+                value = value.replace("{tmp}", str(tmp_path))
+            if task == "broken" and key == "msg":
+                # The one deliberate difference: upstream counts lines across sources.
+                assert value == "Task failed: at line 5, No ':' or '=' found in assignment: 'broken line'"
+                value = value.replace("line 5", "line 3")
+            assert ours[task].get(key) == value, (task, key, ours[task].get(key), value)
