@@ -102,8 +102,14 @@ struct Section<'a> {
 struct Key<'a> {
     name: &'a str,
     section: u32,
-    hash: u64,
     state: KeyState,
+}
+
+impl Key<'_> {
+    /// Recomputed only when the table grows, which the first reserve avoids.
+    fn hash(&self) -> u64 {
+        key_hash(self.section, self.name)
+    }
 }
 
 /// Sources merged the way `merge_configs` merges them: last source wins per
@@ -172,7 +178,7 @@ impl<'a> IniMerge<'a> {
             // the vectors later.
             let guess = text.len() / 20;
             let keys = &self.keys;
-            self.key_index.reserve(guess, |&i| keys[i as usize].hash);
+            self.key_index.reserve(guess, |&i| keys[i as usize].hash());
             self.keys.reserve(guess);
             self.lines.reserve(guess);
             self.occurrences.reserve(guess);
@@ -341,12 +347,11 @@ impl<'a> Sink<'a> for IniMerge<'a> {
                 self.keys.push(Key {
                     name: key,
                     section,
-                    hash,
                     state: KeyState::default(),
                 });
                 let keys = &self.keys;
                 self.key_index
-                    .insert_unique(hash, i, |&j| keys[j as usize].hash);
+                    .insert_unique(hash, i, |&j| keys[j as usize].hash());
                 self.sections[section as usize].keys.push(i);
                 i
             }
