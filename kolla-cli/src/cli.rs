@@ -39,6 +39,8 @@ pub enum Command {
     Container(commands::container::Args),
     /// Build images: `kolla images standin` builds the stand-in service images.
     Images(commands::images::Args),
+    /// Merge INI files the way kolla-ansible's merge_configs does.
+    MergeIni(commands::merge_ini::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -48,6 +50,7 @@ pub fn execute() -> ExitCode {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
         Command::Container(args) => commands::container::run(args, cli.format),
         Command::Images(args) => commands::images::run(args, cli.format),
+        Command::MergeIni(args) => commands::merge_ini::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod engine;
+mod config;
 mod errors;
 mod yaml;
 
@@ -14,5 +15,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     yaml::register(m)?;
     engine::register(m)?;
+    config::register(m)?;
     Ok(())
 }

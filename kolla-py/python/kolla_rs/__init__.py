@@ -10,6 +10,7 @@ from typing import Any
 
 from . import _native
 from .engine import ContainerEngine
+from .config import explain_ini, explain_ini_texts, merge_ini, merge_ini_texts
 from ._errors import (
     ConfigMergeError,
     EngineError,
@@ -34,6 +35,10 @@ __all__ = [
     "SetConfigsError",
     "TemplateError",
     "YamlError",
+    "explain_ini",
+    "explain_ini_texts",
+    "merge_ini",
+    "merge_ini_texts",
     "load_yaml",
 ]
 

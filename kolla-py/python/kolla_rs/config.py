@@ -1,0 +1,89 @@
+"""INI merge the way kolla-ansible's ``merge_configs`` does it, byte for byte.
+
+Errors are :class:`kolla_rs.ConfigMergeError` with ``path`` and ``line``
+(the line in that source's own file), and ``upstream_message`` holding
+upstream's ``at line N, MESSAGE: 'line'`` text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Iterable, Mapping, Sequence, Union
+
+from . import _native
+from ._errors import KollaError
+
+Text = Union[str, "tuple[str, str]"]
+PathLike = Union[str, "os.PathLike[str]"]
+
+__all__ = ["explain_ini", "explain_ini_texts", "merge_ini", "merge_ini_texts", "upstream_message"]
+
+
+def _paths(sources: PathLike | Sequence[PathLike]) -> list[str]:
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    return [os.fspath(s) for s in sources]
+
+
+def _texts(texts: Iterable[Text]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for i, item in enumerate(texts, 1):
+        if isinstance(item, str):
+            out.append((f"<text {i}>", item))
+        else:
+            name, text = item
+            out.append((str(name), text))
+    return out
+
+
+def _vars(variables: Mapping[str, Any] | None) -> str | None:
+    return None if variables is None else json.dumps(dict(variables), default=str)
+
+
+def merge_ini(
+    sources: PathLike | Sequence[PathLike],
+    *,
+    whitespace: Any = True,
+    variables: Mapping[str, Any] | None = None,
+    strict: bool = False,
+) -> str:
+    """Read, render (with ``variables``) and merge INI files, lowest precedence first.
+
+    Missing or unreadable files are skipped unless ``strict``. ``whitespace``
+    is taken by Python truthiness, as upstream does (``"false"`` is true).
+    """
+    return _native.merge_ini_files(_paths(sources), bool(whitespace), strict, _vars(variables))
+
+
+def merge_ini_texts(texts: Iterable[Text], *, whitespace: Any = True) -> str:
+    """Merge INI texts; each is a string or a ``(name, text)`` pair (the name is used in errors)."""
+    return _native.merge_ini_texts(_texts(texts), bool(whitespace))
+
+
+def explain_ini(
+    sources: PathLike | Sequence[PathLike],
+    *,
+    variables: Mapping[str, Any] | None = None,
+    strict: bool = False,
+    show_secrets: bool = False,
+) -> dict[str, Any]:
+    """Provenance of merging files: for each key, the winning source and line and what it replaced.
+
+    Values of secret-looking keys (and URL passwords) are redacted unless ``show_secrets``.
+    """
+    return json.loads(
+        _native.explain_ini_files(_paths(sources), strict, _vars(variables), show_secrets)
+    )
+
+
+def explain_ini_texts(texts: Iterable[Text], *, show_secrets: bool = False) -> dict[str, Any]:
+    """Provenance of merging texts (see :func:`explain_ini`)."""
+    return json.loads(_native.explain_ini_texts(_texts(texts), show_secrets))
+
+
+def upstream_message(err: KollaError) -> str:
+    """The error text as upstream's merge_configs reports it (without our ``path:line: ``)."""
+    prefix = f"{err.path}:{err.line}: " if err.line is not None else ""
+    msg = err.message
+    return msg[len(prefix):] if prefix and msg.startswith(prefix) else msg
