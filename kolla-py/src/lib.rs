@@ -4,8 +4,8 @@
 
 use pyo3::prelude::*;
 
-mod engine;
 mod config;
+mod engine;
 mod errors;
 mod yaml;
 
