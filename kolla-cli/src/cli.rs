@@ -35,6 +35,8 @@ pub enum Format {
 pub enum Command {
     /// Check that the local container engine can build and run Kolla containers.
     Prechecks(commands::prechecks::Args),
+    /// Read Ansible inventories: list, graph, host variables, patterns, checks.
+    Inventory(commands::inventory::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -42,6 +44,7 @@ pub fn execute() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
+        Command::Inventory(args) => commands::inventory::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand: parse, call kolla-core, print.
 
+pub mod inventory;
 pub mod prechecks;
 
 /// A current-thread runtime for commands that talk to the engine.
