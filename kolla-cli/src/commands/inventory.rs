@@ -49,7 +49,10 @@ pub enum Action {
 
 /// Loads the inventory, prints Ansible's warnings to stderr, then the answer.
 pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(!args.inventory.is_empty(), "give at least one inventory with -i");
+    anyhow::ensure!(
+        !args.inventory.is_empty(),
+        "give at least one inventory with -i"
+    );
     let inv = Inventory::load(&args.inventory)?;
     for w in inv.warnings() {
         eprintln!("[WARNING]: {w}");

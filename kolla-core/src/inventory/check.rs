@@ -243,7 +243,10 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
             out.push(Finding {
                 kind: "group-typo",
                 subject: g.name.clone(),
-                message: format!("group '{}' is one edit away from kolla's '{k}'; a typo?", g.name),
+                message: format!(
+                    "group '{}' is one edit away from kolla's '{k}'; a typo?",
+                    g.name
+                ),
             });
         }
     }
@@ -251,7 +254,10 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
     // Groups nothing uses: only under `all`, holding hosts or children, yet
     // not a group any kolla play targets.
     for (i, g) in d.groups.values().enumerate() {
-        if i == ALL || i == UNGROUPED || known.contains(g.name.as_str()) {
+        let typo = out
+            .iter()
+            .any(|f| f.kind == "group-typo" && f.subject == g.name);
+        if i == ALL || i == UNGROUPED || typo || known.contains(g.name.as_str()) {
             continue;
         }
         if g.parents.iter().all(|&p| p == ALL) {
@@ -266,13 +272,13 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
         }
     }
 
-    // Hosts that no service group reaches.
+    // Hosts that no kolla service group reaches (kolla deploys nothing there).
     let mut cache = super::resolve::Cache::default();
     for h in 0..d.hosts.len() {
         let names = super::resolve::host_group_names_cached(inv, h, &mut cache);
         let service = names
             .iter()
-            .any(|n| *n != "ungrouped" && !HOST_GROUPS.contains(n));
+            .any(|n| known.contains(n) && !HOST_GROUPS.contains(n));
         if !service {
             out.push(Finding {
                 kind: "host-without-service",

@@ -160,7 +160,12 @@ impl Data {
     }
 
     /// Adds a host (new or known) and, optionally, puts it in `group`.
-    pub fn add_host(&mut self, name: &str, group: Option<usize>, port: Option<u64>) -> Result<usize, String> {
+    pub fn add_host(
+        &mut self,
+        name: &str,
+        group: Option<usize>,
+        port: Option<u64>,
+    ) -> Result<usize, String> {
         if name.is_empty() {
             return Err("Invalid empty host name provided: ".into());
         }

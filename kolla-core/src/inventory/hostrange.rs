@@ -131,7 +131,12 @@ pub(crate) fn parse_address(address: &str) -> Option<(String, Option<u64>)> {
 /// Python's `int()` on a range bound: optional sign, digits with single
 /// underscores, surrounding whitespace.
 fn py_int(s: &str) -> Result<i64, String> {
-    let err = || format!("invalid literal for int() with base 10: {}", super::pyfmt::py_str_repr(s));
+    let err = || {
+        format!(
+            "invalid literal for int() with base 10: {}",
+            super::pyfmt::py_str_repr(s)
+        )
+    };
     let t = s.trim();
     let (neg, body) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -166,7 +171,10 @@ pub(crate) fn expand(line: &str, out: &mut Vec<String>) -> Result<(), String> {
     let parts: Vec<&str> = replaced.split('|').collect();
     if parts.len() != 3 {
         return Err(if parts.len() < 3 {
-            format!("not enough values to unpack (expected 3, got {})", parts.len())
+            format!(
+                "not enough values to unpack (expected 3, got {})",
+                parts.len()
+            )
         } else {
             "too many values to unpack (expected 3)".to_string()
         });
@@ -326,16 +334,25 @@ mod tests {
             expand_hostpattern("h[01:3]").unwrap_err(),
             "host range must specify equal-length begin and end formats"
         );
-        assert_eq!(expand_hostpattern("h[1:0:0]").unwrap_err(), "range() arg 3 must not be zero");
+        assert_eq!(
+            expand_hostpattern("h[1:0:0]").unwrap_err(),
+            "range() arg 3 must not be zero"
+        );
     }
 
     #[test]
     fn ports() {
-        assert_eq!(parse_address("host:2222"), Some(("host".into(), Some(2222))));
+        assert_eq!(
+            parse_address("host:2222"),
+            Some(("host".into(), Some(2222)))
+        );
         assert_eq!(parse_address("[::1]:22"), Some(("::1".into(), Some(22))));
         assert_eq!(parse_address("::1"), Some(("::1".into(), None)));
         assert_eq!(parse_address("h:"), None);
         assert_eq!(parse_address("h_:22"), None);
-        assert_eq!(parse_address("web[01:03]:22"), Some(("web[01:03]".into(), Some(22))));
+        assert_eq!(
+            parse_address("web[01:03]:22"),
+            Some(("web[01:03]".into(), Some(22)))
+        );
     }
 }

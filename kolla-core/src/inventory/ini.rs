@@ -27,7 +27,15 @@ pub(crate) fn splitlines(text: &str) -> Vec<&str> {
     while let Some((i, c)) = it.next() {
         let is_break = matches!(
             c,
-            '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
         );
         if is_break {
             out.push(&text[start..i]);
@@ -123,12 +131,19 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
         match state {
             "hosts" => {
                 let tokens = shlex::split(line).map_err(|e| {
-                    err(lineno, format!("Error parsing host definition '{line}': {e}"))
+                    err(
+                        lineno,
+                        format!("Error parsing host definition '{line}': {e}"),
+                    )
                 })?;
                 let Some(first) = tokens.first() else {
-                    return Err(err(lineno, format!("Error parsing host definition '{line}': empty")));
+                    return Err(err(
+                        lineno,
+                        format!("Error parsing host definition '{line}': empty"),
+                    ));
                 };
-                let (hosts, port) = hostrange::expand_hostpattern(first).map_err(|m| err(lineno, m))?;
+                let (hosts, port) =
+                    hostrange::expand_hostpattern(first).map_err(|m| err(lineno, m))?;
                 if first.trim().ends_with(':') && port.is_none() {
                     return Err(err(lineno, format!(
                         "Invalid host pattern '{first}' supplied, ending in ':' is not allowed, this character is reserved to provide a port."
@@ -155,9 +170,11 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                     }
                 }
                 for h in &hosts {
-                    data.add_host(h, Some(group), port).map_err(|m| err(lineno, m))?;
+                    data.add_host(h, Some(group), port)
+                        .map_err(|m| err(lineno, m))?;
                     for (k, v) in &vars {
-                        data.set_variable(h, k, v.clone()).map_err(|m| err(lineno, m))?;
+                        data.set_variable(h, k, v.clone())
+                            .map_err(|m| err(lineno, m))?;
                     }
                 }
             }
@@ -166,8 +183,13 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                     return Err(err(lineno, format!("Expected key=value, got: {line}")));
                 };
                 let value = literal::parse_value(py_strip(v));
-                let gname = data.groups.get_index(group).map(|(n, _)| n.clone()).unwrap_or_default();
-                data.set_variable(&gname, py_strip(k), value).map_err(|m| err(lineno, m))?;
+                let gname = data
+                    .groups
+                    .get_index(group)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                data.set_variable(&gname, py_strip(k), value)
+                    .map_err(|m| err(lineno, m))?;
             }
             _ => {
                 let Some(m) = groupname_re().captures(line) else {
@@ -228,7 +250,11 @@ fn add_pending_children(
     };
     for p in parents {
         data.add_child_group(p, child)?;
-        let pname = data.groups.get_index(p).map(|(n, _)| n.clone()).unwrap_or_default();
+        let pname = data
+            .groups
+            .get_index(p)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
         if matches!(pending.get(&pname), Some(Pending::Children { .. })) {
             add_pending_children(data, &pname, pending)?;
         }

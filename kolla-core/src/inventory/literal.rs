@@ -153,8 +153,7 @@ fn digitpart(c: &[char], radix: u32) -> Option<(String, usize)> {
         if c[i].is_digit(radix) {
             s.push(c[i]);
             i += 1;
-        } else if c[i] == '_' && !s.is_empty() && c.get(i + 1).is_some_and(|d| d.is_digit(radix))
-        {
+        } else if c[i] == '_' && !s.is_empty() && c.get(i + 1).is_some_and(|d| d.is_digit(radix)) {
             i += 1;
         } else {
             break;
@@ -490,11 +489,9 @@ impl Parser {
             let neg = op == '-';
             return Some(match tok {
                 Tok::Int(IntVal::Small(v)) => Lit::Int(IntVal::Small(if neg { -v } else { v })),
-                Tok::Int(IntVal::Big(t)) => Lit::Int(IntVal::Big(if neg {
-                    format!("-{t}")
-                } else {
-                    t
-                })),
+                Tok::Int(IntVal::Big(t)) => {
+                    Lit::Int(IntVal::Big(if neg { format!("-{t}") } else { t }))
+                }
                 Tok::Float(f) => Lit::Float(if neg { -f } else { f }),
                 Tok::Imag(im) => {
                     if neg {
@@ -522,13 +519,7 @@ impl Parser {
                 "True" => Lit::Bool(true),
                 "False" => Lit::Bool(false),
                 "None" => Lit::None,
-                "set" => {
-                    if self.eat('(') && self.eat(')') {
-                        Lit::List(Vec::new())
-                    } else {
-                        return None;
-                    }
-                }
+                "set" if self.eat('(') && self.eat(')') => Lit::List(Vec::new()),
                 _ => return None,
             },
             Tok::Op('[') => Lit::List(self.seq(']')?.0),

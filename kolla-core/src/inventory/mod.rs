@@ -141,7 +141,8 @@ impl Inventory {
             Err(_) => {
                 return Err(Error::Source {
                     path: origin.into(),
-                    message: "YAML inventory has invalid structure, it should be a dictionary".into(),
+                    message: "YAML inventory has invalid structure, it should be a dictionary"
+                        .into(),
                 }
                 .into())
             }

@@ -79,10 +79,8 @@ pub(crate) fn list_json(inv: &Inventory) -> String {
     newline(&mut meta, 1);
     meta.push('}');
 
-    let mut top: Vec<(&str, Option<String>)> = entries
-        .iter()
-        .map(|(name, _)| (*name, None))
-        .collect();
+    let mut top: Vec<(&str, Option<String>)> =
+        entries.iter().map(|(name, _)| (*name, None)).collect();
     top.push(("_meta", Some(meta)));
     let mut order: Vec<usize> = (0..top.len()).collect();
     order.sort_by(|&a, &b| top[a].0.cmp(top[b].0));

@@ -129,7 +129,10 @@ fn one(inv: &Inventory, term: &str) -> Result<Vec<usize>, Error> {
             message: "subscript out of range".into(),
         };
         if let Some(idx) = m.get(2) {
-            (expr, Some((idx.as_str().parse::<i64>().map_err(bad)?, None)))
+            (
+                expr,
+                Some((idx.as_str().parse::<i64>().map_err(bad)?, None)),
+            )
         } else {
             let start = m[3].parse::<i64>().map_err(bad)?;
             let end = match m.get(5).map(|e| e.as_str()).filter(|e| !e.is_empty()) {
@@ -155,7 +158,11 @@ fn one(inv: &Inventory, term: &str) -> Result<Vec<usize>, Error> {
             let end = if end == -1 { n - 1 } else { end };
             let s = start.clamp(0, n) as usize;
             let e = (end + 1).clamp(0, n) as usize;
-            Ok(if s < e { hosts[s..e].to_vec() } else { Vec::new() })
+            Ok(if s < e {
+                hosts[s..e].to_vec()
+            } else {
+                Vec::new()
+            })
         }
         _ => {
             let i = if start < 0 { n + start } else { start };

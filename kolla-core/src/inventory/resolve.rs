@@ -159,9 +159,17 @@ pub(crate) fn host_groups(inv: &Inventory, h: usize) -> Vec<usize> {
 }
 
 /// `group_names` of a host, sorted.
-pub(crate) fn host_group_names_cached<'a>(inv: &'a Inventory, h: usize, cache: &mut Cache) -> Vec<&'a str> {
+pub(crate) fn host_group_names_cached<'a>(
+    inv: &'a Inventory,
+    h: usize,
+    cache: &mut Cache,
+) -> Vec<&'a str> {
     let s = shared(inv, h, cache);
-    let mut names: Vec<&str> = s.groups.iter().map(|&g| inv.data.groups[g].name.as_str()).collect();
+    let mut names: Vec<&str> = s
+        .groups
+        .iter()
+        .map(|&g| inv.data.groups[g].name.as_str())
+        .collect();
     names.sort_unstable();
     names
 }

@@ -88,8 +88,14 @@ mod tests {
     fn like_python_shlex() {
         assert_eq!(split("h1 a=b#c d=1").unwrap(), ["h1", "a=b"]);
         assert_eq!(split("h pw=\"a#b\"").unwrap(), ["h", "pw=a#b"]);
-        assert_eq!(split("h e=\"quoted str\" x=''").unwrap(), ["h", "e=quoted str", "x="]);
-        assert_eq!(split("a\\ b 'c\\d' \"e\\\"f\\g\"").unwrap(), ["a b", "c\\d", "e\"f\\g"]);
+        assert_eq!(
+            split("h e=\"quoted str\" x=''").unwrap(),
+            ["h", "e=quoted str", "x="]
+        );
+        assert_eq!(
+            split("a\\ b 'c\\d' \"e\\\"f\\g\"").unwrap(),
+            ["a b", "c\\d", "e\"f\\g"]
+        );
         assert_eq!(split("h x='").unwrap_err(), "No closing quotation");
         assert_eq!(split("h x\\").unwrap_err(), "No escaped character");
         assert_eq!(split("'' #").unwrap(), [""]);

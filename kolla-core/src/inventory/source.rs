@@ -21,7 +21,8 @@ pub(crate) struct Adjacent {
 /// `INVENTORY_IGNORE_EXTS`).
 fn ignored(name: &str) -> bool {
     const EXTS: &[&str] = &[
-        ".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".cfg", ".retry",
+        ".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".cfg",
+        ".retry",
     ];
     name.starts_with('.')
         || matches!(name, "host_vars" | "group_vars" | "vars_plugins")
@@ -136,7 +137,11 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_string(),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1;
             return Err(Error::Parse {
                 location: crate::error::Location::new(origin, line),
                 message: "the file is not valid UTF-8".into(),
@@ -147,7 +152,9 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
     if matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json")) {
         if let Ok(doc) = crate::yaml::load(origin, &text) {
             if let Value::Object(m) = &doc {
-                if m.get("plugin").is_some_and(|v| !v.is_null() && v != &Value::Bool(false)) {
+                if m.get("plugin")
+                    .is_some_and(|v| !v.is_null() && v != &Value::Bool(false))
+                {
                     return Err(Error::Source {
                         path: origin.into(),
                         message: "inventory plugin configuration files are not supported".into(),
@@ -197,7 +204,9 @@ fn dir_vars_files(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         let full = dir.join(&name);
-        let ext = Path::new(&*s).extension().map(|e| format!(".{}", e.to_string_lossy()));
+        let ext = Path::new(&*s)
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()));
         if full.is_dir() && ext.is_none() {
             dir_vars_files(&full, out);
         } else if full.is_file()

@@ -15,12 +15,10 @@ pub(crate) enum NotYamlInventory {
 /// Checks that `doc` looks like a YAML inventory.
 pub(crate) fn accepts(doc: &Value) -> Result<&Map<String, Value>, NotYamlInventory> {
     match doc {
-        Value::Object(m) if !m.is_empty() => {
-            match m.get("plugin") {
-                Some(v) if truthy(v) => Err(NotYamlInventory::Skip),
-                _ => Ok(m),
-            }
-        }
+        Value::Object(m) if !m.is_empty() => match m.get("plugin") {
+            Some(v) if truthy(v) => Err(NotYamlInventory::Skip),
+            _ => Ok(m),
+        },
         _ => Err(NotYamlInventory::Skip),
     }
 }
@@ -51,7 +49,12 @@ fn fail(origin: &str, message: String) -> Error {
     }
 }
 
-fn parse_group(data: &mut Data, origin: &str, name: &str, body: &Value) -> Result<Option<usize>, Error> {
+fn parse_group(
+    data: &mut Data,
+    origin: &str,
+    name: &str,
+    body: &Value,
+) -> Result<Option<usize>, Error> {
     if !matches!(body, Value::Null | Value::Object(_)) {
         data.warn(format!(
             "Skipping '{name}' as this is not a valid group definition"
