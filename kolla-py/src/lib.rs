@@ -5,6 +5,7 @@
 use pyo3::prelude::*;
 
 mod errors;
+mod inventory;
 mod yaml;
 
 /// The native module. Python code imports `kolla_rs`, not this.
@@ -12,5 +13,6 @@ mod yaml;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     yaml::register(m)?;
+    inventory::register(m)?;
     Ok(())
 }

@@ -283,6 +283,42 @@ impl Inventory {
         check::check(self)
     }
 
+    /// The parsed model before any variable merging, in creation order:
+    /// what an Ansible inventory plugin replays into Ansible's own inventory
+    /// (groups with their own variables, priority, children and hosts;
+    /// hosts with their own variables). `group_vars/` and `host_vars/` are
+    /// not included, since Ansible loads those itself.
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini("i", "[g]\nh a=1\n").unwrap();
+    /// let m = inv.model();
+    /// assert_eq!(m.groups[2].name, "g");
+    /// assert_eq!(m.groups[2].hosts, ["h"]);
+    /// assert_eq!(m.hosts[0].vars["a"], 1);
+    /// ```
+    pub fn model(&self) -> Model {
+        model_of(&self.data)
+    }
+
+    /// Parses one inventory file the way Ansible's `ini`/`yaml` plugins see
+    /// it during a multi-source load: groups named in `known_groups` (from
+    /// sources read before) count as declared. Returns what the file adds,
+    /// before Ansible's reconciliation (no implicit `all`/`ungrouped`
+    /// membership is added): the input of the `kolla_rs` inventory plugin.
+    ///
+    /// # Errors
+    /// As [`Inventory::load`], for this one file.
+    pub fn parse_source_model(path: &Path, known_groups: &[String]) -> crate::Result<Model> {
+        let mut d = data::Data::new();
+        for g in known_groups {
+            d.add_group(g);
+        }
+        d.warnings.clear();
+        let bytes = std::fs::read(path).map_err(|e| crate::error::IoError::new(path, e))?;
+        source::parse_file(&mut d, &path.display().to_string(), &bytes)?;
+        Ok(model_of(&d))
+    }
+
     fn group_index(&self, group: &str) -> Result<usize, Error> {
         self.data
             .groups
@@ -299,6 +335,70 @@ impl Inventory {
             .ok_or_else(|| Error::UnknownHost {
                 host: host.to_string(),
             })
+    }
+}
+
+/// The inventory as parsed, see [`Inventory::model`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Model {
+    /// Every group in creation order.
+    pub groups: Vec<ModelGroup>,
+    /// Every host in creation order.
+    pub hosts: Vec<ModelHost>,
+    /// The warnings met while reading.
+    pub warnings: Vec<String>,
+}
+
+/// One group of a [`Model`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ModelGroup {
+    /// The group name.
+    pub name: String,
+    /// Variables set on the group itself (`[g:vars]`, `vars:`).
+    pub vars: Map<String, Value>,
+    /// `ansible_group_priority` (1 unless set).
+    pub priority: i64,
+    /// Direct child groups, in the order added.
+    pub children: Vec<String>,
+    /// Direct hosts, in the order added.
+    pub hosts: Vec<String>,
+}
+
+/// One host of a [`Model`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ModelHost {
+    /// The host name.
+    pub name: String,
+    /// Variables set on the host itself (inline, `ansible_port` from `:NN`).
+    pub vars: Map<String, Value>,
+}
+
+fn model_of(d: &data::Data) -> Model {
+    Model {
+        groups: d
+            .groups
+            .values()
+            .map(|g| ModelGroup {
+                name: g.name.clone(),
+                vars: g.vars.clone(),
+                priority: g.priority,
+                children: g
+                    .children
+                    .iter()
+                    .map(|&c| d.groups[c].name.clone())
+                    .collect(),
+                hosts: g.hosts.iter().map(|&h| d.hosts[h].name.clone()).collect(),
+            })
+            .collect(),
+        hosts: d
+            .hosts
+            .values()
+            .map(|h| ModelHost {
+                name: h.name.clone(),
+                vars: h.vars.clone(),
+            })
+            .collect(),
+        warnings: d.warnings.clone(),
     }
 }
 

@@ -19,6 +19,7 @@ from ._errors import (
     TemplateError,
     YamlError,
 )
+from .inventory import Inventory
 
 __version__: str = _native.__version__
 
@@ -26,6 +27,7 @@ __all__ = [
     "__version__",
     "ConfigMergeError",
     "EngineError",
+    "Inventory",
     "InventoryError",
     "IoError",
     "KollaError",
