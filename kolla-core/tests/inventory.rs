@@ -277,9 +277,14 @@ fn resolve_all_matches_per_host_answers() {
     let inv = Inventory::load(&[inputs().join("bench/multinode-10-explicit.ini")]).unwrap();
     let all = inv.resolve_all();
     assert_eq!(all.len(), inv.hosts().len());
-    for (host, groups, vars) in all {
-        assert_eq!(groups, inv.group_names(host).unwrap());
-        assert_eq!(vars, inv.host_vars(host).unwrap());
+    for r in all {
+        assert_eq!(&*r.group_names, inv.group_names(r.name).unwrap());
+        let owned: serde_json::Map<String, serde_json::Value> = r
+            .vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), (*v).clone()))
+            .collect();
+        assert_eq!(owned, inv.host_vars(r.name).unwrap());
     }
 }
 

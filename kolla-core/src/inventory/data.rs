@@ -1,8 +1,14 @@
 //! The inventory model and the operations the parsers perform on it, with
 //! the same rules as Ansible's `InventoryData`, `Group` and `Host`.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
+
+/// Insertion-ordered map with a fast hasher (names are not attacker-chosen
+/// keys of a long-lived service).
+pub(crate) type FastMap<K, V> = IndexMap<K, V, foldhash::fast::RandomState>;
 
 /// A group: its own variables, direct children and direct hosts.
 #[derive(Debug, Clone)]
@@ -20,7 +26,8 @@ pub(crate) struct Group {
 #[derive(Debug, Clone)]
 pub(crate) struct Host {
     pub name: String,
-    pub vars: Map<String, Value>,
+    /// Shared between the hosts of one range line until one of them changes.
+    pub vars: Arc<Map<String, Value>>,
     pub groups: Vec<usize>,
 }
 
@@ -32,8 +39,8 @@ pub(crate) const UNGROUPED: usize = 1;
 /// Groups and hosts in creation order, plus the warnings met so far.
 #[derive(Debug, Clone)]
 pub(crate) struct Data {
-    pub groups: IndexMap<String, Group>,
-    pub hosts: IndexMap<String, Host>,
+    pub groups: FastMap<String, Group>,
+    pub hosts: FastMap<String, Host>,
     pub warnings: Vec<String>,
 }
 
@@ -43,8 +50,8 @@ pub(crate) const INVALID_GROUP_CHARS: &str =
 impl Data {
     pub fn new() -> Self {
         let mut d = Data {
-            groups: IndexMap::new(),
-            hosts: IndexMap::new(),
+            groups: FastMap::default(),
+            hosts: FastMap::default(),
             warnings: Vec::new(),
         };
         d.add_group("all");
@@ -193,7 +200,7 @@ impl Data {
                     name.to_string(),
                     Host {
                         name: name.to_string(),
-                        vars,
+                        vars: Arc::new(vars),
                         groups: Vec::new(),
                     },
                 );
@@ -201,7 +208,8 @@ impl Data {
             }
         };
         if let Some(g) = group {
-            if !self.groups[g].hosts.contains(&h) {
+            // Membership is symmetric; a host's own group list is the short one.
+            if !self.hosts[h].groups.contains(&g) {
                 self.groups[g].hosts.push(h);
                 self.hosts[h].groups.push(g);
             }
@@ -218,9 +226,40 @@ impl Data {
                 g.vars.insert(key.to_string(), value);
             }
         } else if let Some(h) = self.hosts.get_mut(entity) {
-            h.vars.insert(key.to_string(), value);
+            Arc::make_mut(&mut h.vars).insert(key.to_string(), value);
         } else {
             return Err(format!("Could not identify group or host named {entity}"));
+        }
+        Ok(())
+    }
+
+    /// Sets every variable of `vars` on host `h` (later keys win), sharing
+    /// the map when the host has none of its own yet.
+    pub fn set_host_vars(
+        &mut self,
+        h: usize,
+        vars: &Arc<Map<String, Value>>,
+    ) -> Result<(), String> {
+        if vars.is_empty() {
+            return Ok(());
+        }
+        let name = &self.hosts[h].name;
+        if self.groups.contains_key(name) {
+            // Upstream's set_variable prefers a group of the same name.
+            let name = name.clone();
+            for (k, v) in vars.iter() {
+                self.set_variable(&name, k, v.clone())?;
+            }
+            return Ok(());
+        }
+        let host = &mut self.hosts[h];
+        if host.vars.is_empty() {
+            host.vars = vars.clone();
+        } else {
+            let mine = Arc::make_mut(&mut host.vars);
+            for (k, v) in vars.iter() {
+                mine.insert(k.clone(), v.clone());
+            }
         }
         Ok(())
     }

@@ -80,6 +80,16 @@ fn is_word(c: char) -> bool {
 
 /// A DNS-like name whose labels may contain ranges (upstream's `hostname` pattern).
 fn is_hostname(s: &str) -> bool {
+    // Fast path: plain ASCII names without ranges.
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return !s.is_empty()
+            && s.split('.').all(|label| {
+                let b = label.as_bytes();
+                !b.is_empty() && b[0] != b'-' && !matches!(b[b.len() - 1], b'-' | b'_')
+            });
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     loop {
@@ -114,6 +124,9 @@ pub(crate) fn parse_address(address: &str) -> Option<(String, Option<u64>)> {
     let mut addr = address.to_string();
     let mut port = None;
     for re in [bracketed_re(), hostport_re()] {
+        if !addr.contains(':') {
+            break;
+        }
         if let Some(m) = re.captures(&addr) {
             let p = m[2].parse::<u64>().ok()?;
             let host = m[1].to_string();
@@ -121,7 +134,7 @@ pub(crate) fn parse_address(address: &str) -> Option<(String, Option<u64>)> {
             port = Some(p);
         }
     }
-    if ipv6_re().is_match(&addr) || is_hostname(&addr) {
+    if is_hostname(&addr) || ipv6_re().is_match(&addr) {
         Some((addr, port))
     } else {
         None

@@ -154,7 +154,7 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                         "Invalid host pattern '{first}' supplied, '---' is normally a sign this is a YAML file."
                     )));
                 }
-                let mut vars: Vec<(String, serde_json::Value)> = Vec::new();
+                let mut vars = serde_json::Map::new();
                 for t in &tokens[1..] {
                     let Some((k, v)) = t.split_once('=') else {
                         return Err(err(
@@ -162,20 +162,14 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                             format!("Expected key=value host variable assignment, got: {t}"),
                         ));
                     };
-                    let value = literal::parse_value(v);
-                    if let Some(slot) = vars.iter_mut().find(|(key, _)| key == k) {
-                        slot.1 = value;
-                    } else {
-                        vars.push((k.to_string(), value));
-                    }
+                    vars.insert(k.to_string(), literal::parse_value(v));
                 }
+                let vars = std::sync::Arc::new(vars);
                 for h in &hosts {
-                    data.add_host(h, Some(group), port)
+                    let hi = data
+                        .add_host(h, Some(group), port)
                         .map_err(|m| err(lineno, m))?;
-                    for (k, v) in &vars {
-                        data.set_variable(h, k, v.clone())
-                            .map_err(|m| err(lineno, m))?;
-                    }
+                    data.set_host_vars(hi, &vars).map_err(|m| err(lineno, m))?;
                 }
             }
             "vars" => {

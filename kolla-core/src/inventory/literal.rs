@@ -14,10 +14,41 @@ use super::pyfmt::{format_complex, py_float_repr};
 
 /// Types one INI value: the Python literal it spells, or the text itself.
 pub(crate) fn parse_value(text: &str) -> Value {
+    if cannot_be_literal(text) {
+        return Value::String(text.to_string());
+    }
     match eval(text) {
         Some(v) => v,
         None => Value::String(text.to_string()),
     }
+}
+
+/// A cheap test for the common values (`eth0`, `/usr/bin/python3`, `kolla`)
+/// that no Python literal can spell: a first character no literal starts
+/// with, or a plain word other than `True`, `False`, `None`.
+fn cannot_be_literal(text: &str) -> bool {
+    let t = text.trim_start_matches([' ', '\t']);
+    let Some(first) = t.bytes().next() else {
+        return true;
+    };
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    if first.is_ascii_alphabetic() || first == b'_' {
+        if t.bytes().all(word) {
+            return !matches!(t, "True" | "False" | "None");
+        }
+        // A word followed by other characters: only a string prefix (`b'x'`)
+        // or a leading `True`/`False`/`None`/`set` (`True, 1`) can still be
+        // a literal.
+        let end = t.bytes().position(|b| !word(b)).unwrap_or(t.len());
+        let next = t.as_bytes()[end];
+        return !(next == b'\''
+            || next == b'"'
+            || matches!(&t[..end], "True" | "False" | "None" | "set"));
+    }
+    !matches!(
+        first,
+        b'0'..=b'9' | b'.' | b'+' | b'-' | b'(' | b'[' | b'{' | b'\'' | b'"'
+    )
 }
 
 fn eval(text: &str) -> Option<Value> {
@@ -662,6 +693,10 @@ mod tests {
             ("{1:2}", json!({"1": 2})),
             ("'\\q'", json!("\\q")),
             ("r'\\d'", json!("\\d")),
+            ("True,False", json!([true, false])),
+            ("None # c", json!(null)),
+            ("eth0", json!("eth0")),
+            ("/usr/bin/python3", json!("/usr/bin/python3")),
         ];
         for (src, want) in cases {
             assert_eq!(parse_value(src), want, "{src:?}");

@@ -236,15 +236,25 @@ impl Inventory {
     }
 
     /// Every host with its sorted `group_names` and merged variables: the
-    /// full resolution a deployment needs, computed once per distinct set of
-    /// groups.
-    pub fn resolve_all(&self) -> Vec<(&str, Vec<&str>, Map<String, Value>)> {
+    /// full resolution a deployment needs. Group layers are computed once per
+    /// distinct set of groups, and the variables are borrowed from the
+    /// inventory rather than copied.
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini(
+    ///     "i", "[c]\nh[1:2] a=1\n[c:vars]\nb=2\n").unwrap();
+    /// let all = inv.resolve_all();
+    /// assert_eq!(all[1].name, "h2");
+    /// assert_eq!(&*all[1].group_names, ["c"]);
+    /// assert_eq!(all[1].vars["b"], &serde_json::json!(2));
+    /// ```
+    pub fn resolve_all(&self) -> Vec<ResolvedHost<'_>> {
         let mut cache = resolve::Cache::default();
         (0..self.data.hosts.len())
-            .map(|h| {
-                let groups = resolve::host_group_names_cached(self, h, &mut cache);
-                let vars = resolve::host_vars(self, h, &mut cache);
-                (self.data.hosts[h].name.as_str(), groups, vars)
+            .map(|h| ResolvedHost {
+                name: self.data.hosts[h].name.as_str(),
+                group_names: resolve::host_group_names_cached(self, h, &mut cache),
+                vars: resolve::merged(self, h, &mut cache),
             })
             .collect()
     }
@@ -338,6 +348,17 @@ impl Inventory {
     }
 }
 
+/// One host as [`Inventory::resolve_all`] resolves it.
+#[derive(Debug, Clone)]
+pub struct ResolvedHost<'a> {
+    /// The host name.
+    pub name: &'a str,
+    /// Its sorted `group_names` (shared by hosts with the same groups).
+    pub group_names: std::sync::Arc<[&'a str]>,
+    /// Its merged variables, in Ansible's merge order, borrowed from the inventory.
+    pub vars: indexmap::IndexMap<&'a str, &'a Value, foldhash::fast::RandomState>,
+}
+
 /// The inventory as parsed, see [`Inventory::model`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Model {
@@ -395,7 +416,7 @@ fn model_of(d: &data::Data) -> Model {
             .values()
             .map(|h| ModelHost {
                 name: h.name.clone(),
-                vars: h.vars.clone(),
+                vars: (*h.vars).clone(),
             })
             .collect(),
         warnings: d.warnings.clone(),

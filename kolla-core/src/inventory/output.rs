@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::data::ALL;
-use super::pyfmt::{json_dump, json_string, newline, py_str};
+use super::pyfmt::{json_dump_map, json_dump_pairs, json_string, newline, py_str};
 use super::{resolve, Inventory};
 
 /// Appends one group's entry (`{"children": [...], "hosts": [...]}`) if it has any.
@@ -45,9 +45,9 @@ pub(crate) fn list_json(inv: &Inventory) -> String {
         }
     }
     let mut cache = resolve::Cache::default();
-    let mut hostvars: Vec<(&str, Map<String, Value>)> = Vec::new();
+    let mut hostvars = Vec::new();
     for h in 0..inv.data.hosts.len() {
-        let vars = resolve::host_vars(inv, h, &mut cache);
+        let vars = resolve::merged(inv, h, &mut cache);
         if !vars.is_empty() {
             hostvars.push((inv.data.hosts[h].name.as_str(), vars));
         }
@@ -68,7 +68,7 @@ pub(crate) fn list_json(inv: &Inventory) -> String {
             newline(&mut meta, 3);
             json_string(&mut meta, name);
             meta.push_str(": ");
-            json_dump(&mut meta, &Value::Object(vars.clone()), 3);
+            json_dump_pairs(&mut meta, vars.iter().map(|(k, v)| (*k, *v)), 3);
         }
         newline(&mut meta, 2);
         meta.push('}');
@@ -96,7 +96,7 @@ pub(crate) fn list_json(inv: &Inventory) -> String {
         out.push_str(": ");
         match &top[i].1 {
             Some(meta) => out.push_str(meta),
-            None => json_dump(&mut out, &Value::Object(entries[i].1.clone()), 1),
+            None => json_dump_map(&mut out, &entries[i].1, 1),
         }
     }
     newline(&mut out, 0);

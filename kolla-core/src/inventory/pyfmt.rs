@@ -157,6 +157,11 @@ pub(crate) fn py_str(v: &Value) -> String {
 /// `\\` and control characters are escaped.
 pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -196,33 +201,49 @@ pub(crate) fn json_dump(out: &mut String, v: &Value, level: usize) {
             newline(out, level);
             out.push(']');
         }
-        Value::Object(m) => {
-            if m.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_unstable();
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, level + 1);
-                json_string(out, k);
-                out.push_str(": ");
-                json_dump(out, &m[k], level + 1);
-            }
-            newline(out, level);
-            out.push('}');
-        }
+        Value::Object(m) => json_dump_map(out, m, level),
     }
 }
 
+/// [`json_dump`] of a mapping, keys sorted.
+pub(crate) fn json_dump_map(out: &mut String, m: &serde_json::Map<String, Value>, level: usize) {
+    json_dump_pairs(out, m.iter().map(|(k, v)| (k.as_str(), v)), level)
+}
+
+/// [`json_dump`] of a mapping given as pairs, keys sorted.
+pub(crate) fn json_dump_pairs<'a>(
+    out: &mut String,
+    pairs: impl Iterator<Item = (&'a str, &'a Value)>,
+    level: usize,
+) {
+    let mut items: Vec<(&str, &Value)> = pairs.collect();
+    if items.is_empty() {
+        out.push_str("{}");
+        return;
+    }
+    items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.push('{');
+    for (i, (k, v)) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        newline(out, level + 1);
+        json_string(out, k);
+        out.push_str(": ");
+        json_dump(out, v, level + 1);
+    }
+    newline(out, level);
+    out.push('}');
+}
+
 pub(crate) fn newline(out: &mut String, level: usize) {
+    const SPACES: &str = "                                                                ";
     out.push('\n');
-    for _ in 0..level {
-        out.push_str("    ");
+    let mut n = level * 4;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 

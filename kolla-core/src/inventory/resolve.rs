@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::data::{Data, ALL};
+use super::data::{Data, FastMap, ALL};
 use super::Inventory;
 
 /// Names `ansible-inventory` removes from host variables (`INTERNAL_STATIC_VARS`).
@@ -95,22 +96,37 @@ pub(crate) fn group_hosts(d: &Data, g: usize) -> Vec<usize> {
 }
 
 /// What hosts with the same direct groups share.
-pub(crate) struct Shared {
+pub(crate) struct Shared<'a> {
     /// Their groups (without `all`), in merge order.
     pub groups: Vec<usize>,
-    /// Their groups' merged variables.
-    pub vars: Map<String, Value>,
+    /// Their sorted `group_names`.
+    pub names: Arc<[&'a str]>,
+    /// Their groups' merged variables (borrowed, internal names left out).
+    pub vars: FastMap<&'a str, &'a Value>,
 }
 
 /// Memo of [`Shared`] by a host's direct groups.
 #[derive(Default)]
-pub(crate) struct Cache {
-    by_direct: HashMap<Vec<usize>, Rc<Shared>>,
+pub(crate) struct Cache<'a> {
+    by_direct: HashMap<Vec<usize>, Rc<Shared<'a>>, foldhash::fast::RandomState>,
 }
 
-fn shared(inv: &Inventory, h: usize, cache: &mut Cache) -> Rc<Shared> {
+fn is_internal(k: &str) -> bool {
+    INTERNAL_VARS.contains(&k)
+}
+
+fn overlay<'a>(into: &mut FastMap<&'a str, &'a Value>, from: &'a Map<String, Value>) {
+    for (k, v) in from {
+        if !is_internal(k) {
+            into.insert(k.as_str(), v);
+        }
+    }
+}
+
+fn shared<'a>(inv: &'a Inventory, h: usize, cache: &mut Cache<'a>) -> Rc<Shared<'a>> {
     let d = &inv.data;
-    let mut key = d.hosts[h].groups.clone();
+    let direct = &d.hosts[h].groups;
+    let mut key = direct.clone();
     key.sort_unstable();
     if let Some(s) = cache.by_direct.get(&key) {
         return s.clone();
@@ -126,31 +142,32 @@ fn shared(inv: &Inventory, h: usize, cache: &mut Cache) -> Rc<Shared> {
         }
     }
     sort_groups(d, &mut groups);
-    let mut vars = d.groups[ALL].vars.clone();
+    let mut vars = FastMap::default();
+    overlay(&mut vars, &d.groups[ALL].vars);
     for &g in &groups {
-        merge(&mut vars, &d.groups[g].vars);
+        overlay(&mut vars, &d.groups[g].vars);
     }
     for adj in &inv.adjacent {
         if let Some(m) = adj.groups.get(&ALL) {
-            merge(&mut vars, m);
+            overlay(&mut vars, m);
         }
     }
     for adj in &inv.adjacent {
         for g in &groups {
             if let Some(m) = adj.groups.get(g) {
-                merge(&mut vars, m);
+                overlay(&mut vars, m);
             }
         }
     }
-    let s = Rc::new(Shared { groups, vars });
+    let mut names: Vec<&str> = groups.iter().map(|&g| d.groups[g].name.as_str()).collect();
+    names.sort_unstable();
+    let s = Rc::new(Shared {
+        groups,
+        names: names.into(),
+        vars,
+    });
     cache.by_direct.insert(key, s.clone());
     s
-}
-
-fn merge(into: &mut Map<String, Value>, from: &Map<String, Value>) {
-    for (k, v) in from {
-        into.insert(k.clone(), v.clone());
-    }
 }
 
 /// Every group of a host (directly or through children) except `all`, in merge order.
@@ -158,36 +175,42 @@ pub(crate) fn host_groups(inv: &Inventory, h: usize) -> Vec<usize> {
     shared(inv, h, &mut Cache::default()).groups.clone()
 }
 
-/// `group_names` of a host, sorted.
+/// `group_names` of a host, sorted (shared between hosts with the same groups).
 pub(crate) fn host_group_names_cached<'a>(
     inv: &'a Inventory,
     h: usize,
-    cache: &mut Cache,
-) -> Vec<&'a str> {
+    cache: &mut Cache<'a>,
+) -> Arc<[&'a str]> {
+    shared(inv, h, cache).names.clone()
+}
+
+/// A host's merged variables, borrowed from the inventory.
+pub(crate) fn merged<'a>(
+    inv: &'a Inventory,
+    h: usize,
+    cache: &mut Cache<'a>,
+) -> FastMap<&'a str, &'a Value> {
     let s = shared(inv, h, cache);
-    let mut names: Vec<&str> = s
-        .groups
-        .iter()
-        .map(|&g| inv.data.groups[g].name.as_str())
-        .collect();
-    names.sort_unstable();
-    names
+    let mut vars = s.vars.clone();
+    overlay(&mut vars, &inv.data.hosts[h].vars);
+    for adj in &inv.adjacent {
+        if let Some(m) = adj.hosts.get(&h) {
+            overlay(&mut vars, m);
+        }
+    }
+    vars
 }
 
 /// A host's merged variables, as `ansible-inventory --list` shows them.
-pub(crate) fn host_vars(inv: &Inventory, h: usize, cache: &mut Cache) -> Map<String, Value> {
-    let s = shared(inv, h, cache);
-    let mut vars = s.vars.clone();
-    merge(&mut vars, &inv.data.hosts[h].vars);
-    for adj in &inv.adjacent {
-        if let Some(m) = adj.hosts.get(&h) {
-            merge(&mut vars, m);
-        }
-    }
-    for k in INTERNAL_VARS {
-        vars.shift_remove(*k);
-    }
-    vars
+pub(crate) fn host_vars<'a>(
+    inv: &'a Inventory,
+    h: usize,
+    cache: &mut Cache<'a>,
+) -> Map<String, Value> {
+    merged(inv, h, cache)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 /// A group's own variables plus its `group_vars/` files (and a non-default
@@ -197,14 +220,14 @@ pub(crate) fn group_vars(inv: &Inventory, g: usize) -> Map<String, Value> {
     let mut vars = grp.vars.clone();
     for adj in &inv.adjacent {
         if let Some(m) = adj.groups.get(&g) {
-            merge(&mut vars, m);
+            for (k, v) in m {
+                vars.insert(k.clone(), v.clone());
+            }
         }
     }
     if grp.priority != 1 {
         vars.insert("ansible_group_priority".into(), Value::from(grp.priority));
     }
-    for k in INTERNAL_VARS {
-        vars.shift_remove(*k);
-    }
+    vars.retain(|k, _| !is_internal(k));
     vars
 }

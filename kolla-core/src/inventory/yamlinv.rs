@@ -128,12 +128,10 @@ fn parse_group(
                             ))
                         }
                     };
+                    let vars = std::sync::Arc::new(vars);
                     for h in &hosts {
-                        data.add_host(h, Some(g), port).map_err(|m| fail(origin, m))?;
-                        for (k, v) in &vars {
-                            data.set_variable(h, k, v.clone())
-                                .map_err(|m| fail(origin, m))?;
-                        }
+                        let hi = data.add_host(h, Some(g), port).map_err(|m| fail(origin, m))?;
+                        data.set_host_vars(hi, &vars).map_err(|m| fail(origin, m))?;
                     }
                 }
             }
