@@ -83,7 +83,11 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
-        if let Some(m) = section_re().captures(line) {
+        if let Some(m) = line
+            .starts_with('[')
+            .then(|| section_re().captures(line))
+            .flatten()
+        {
             let name = m.get(1).map_or("", |x| x.as_str()).to_string();
             let kind = m.get(2).map(|x| x.as_str());
             let st = kind.unwrap_or("hosts");
@@ -154,7 +158,7 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                         "Invalid host pattern '{first}' supplied, '---' is normally a sign this is a YAML file."
                     )));
                 }
-                let mut vars = serde_json::Map::new();
+                let mut vars = serde_json::Map::with_capacity(tokens.len() - 1);
                 for t in &tokens[1..] {
                     let Some((k, v)) = t.split_once('=') else {
                         return Err(err(

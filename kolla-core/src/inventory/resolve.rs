@@ -191,8 +191,10 @@ pub(crate) fn merged<'a>(
     cache: &mut Cache<'a>,
 ) -> FastMap<&'a str, &'a Value> {
     let s = shared(inv, h, cache);
-    let mut vars = s.vars.clone();
-    overlay(&mut vars, &inv.data.hosts[h].vars);
+    let own = &inv.data.hosts[h].vars;
+    let mut vars = FastMap::with_capacity_and_hasher(s.vars.len() + own.len(), Default::default());
+    vars.extend(s.vars.iter().map(|(k, v)| (*k, *v)));
+    overlay(&mut vars, own);
     for adj in &inv.adjacent {
         if let Some(m) = adj.hosts.get(&h) {
             overlay(&mut vars, m);
