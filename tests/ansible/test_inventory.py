@@ -68,6 +68,31 @@ def test_kolla_inventory_equals_ansible_inventory_live(src: Path, kolla: Path, t
         assert ours == theirs
 
 
+@pytest.mark.parametrize("seed", range(25))
+def test_random_inventories_equal_ansible_live(seed: int, kolla: Path, tmp_path: Path):
+    sys.path.insert(0, str(Path(__file__).parent))
+    import inventory_gen
+
+    src = tmp_path / f"random-{seed}.ini"
+    src.write_text(inventory_gen.gen(seed))
+    env = ansible_env(tmp_path)
+    theirs = subprocess.run(
+        [str(BIN / "ansible-inventory"), "-i", str(src), "--list"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    ours = subprocess.run(
+        [str(kolla), "inventory", "-i", str(src), "list"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    if "Unable to parse" in theirs.stderr:
+        # Ansible rejected the file (and warns); kolla-rs must reject it too, loudly.
+        assert ours.returncode == 1, src.read_text()
+        assert str(src) in ours.stderr
+    else:
+        assert ours.returncode == 0, ours.stderr
+        assert ours.stdout == theirs.stdout, src.read_text()
+
+
 def test_several_sources_at_once_live(kolla: Path, tmp_path: Path):
     d = INPUTS / "cases" / "g02_dir_of_sources"
     srcs = [d / "01-base.ini", d / "02-more.yml", d / "sub" / "03-sub.ini"]
