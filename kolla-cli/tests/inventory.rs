@@ -67,8 +67,7 @@ fn hosts_and_host() {
     assert_eq!(out, "[\"compute01\"]\n");
     let (code, out, _) = kolla(&["inventory", "-i", &multinode(), "host", "localhost"]);
     assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v, serde_json::json!({"ansible_connection": "local"}));
+    assert_eq!(out, "{\n    \"ansible_connection\": \"local\"\n}\n");
     let (code, _, err) = kolla(&["inventory", "-i", &multinode(), "host", "nope"]);
     assert_eq!(code, 1);
     assert!(err.contains("unknown host \"nope\""), "{err}");

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -91,6 +92,20 @@ def test_random_inventories_equal_ansible_live(seed: int, kolla: Path, tmp_path:
     else:
         assert ours.returncode == 0, ours.stderr
         assert ours.stdout == theirs.stdout, src.read_text()
+
+
+@pytest.mark.parametrize(
+    "src",
+    [INPUTS / "cases" / "d19_precedence.ini", INPUTS / "cases" / "g01_group_host_vars", INPUTS / "upstream" / "multinode-master"],
+    ids=lambda p: p.name,
+)
+def test_kolla_inventory_host_equals_ansible_inventory_host_live(src: Path, kolla: Path, tmp_path: Path):
+    env = ansible_env(tmp_path)
+    hosts = run([str(kolla), "--format", "json", "inventory", "-i", str(src), "hosts", "all"], env, tmp_path)
+    for host in json.loads(hosts):
+        theirs = run([str(BIN / "ansible-inventory"), "-i", str(src), "--host", host], env, tmp_path)
+        ours = run([str(kolla), "inventory", "-i", str(src), "host", host], env, tmp_path)
+        assert ours == theirs, host
 
 
 def test_several_sources_at_once_live(kolla: Path, tmp_path: Path):

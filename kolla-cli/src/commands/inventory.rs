@@ -33,7 +33,7 @@ pub enum Action {
         #[arg(long)]
         vars: bool,
     },
-    /// One host's merged variables (JSON, like `ansible-inventory --host`).
+    /// One host's merged variables: the same JSON as `ansible-inventory --host`.
     Host {
         /// The host.
         host: String,
@@ -65,10 +65,11 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
                 .map_err(kolla_core::Error::from)?
                 .as_bytes(),
         )?,
-        Action::Host { host } => {
-            let vars = inv.host_vars(&host).map_err(kolla_core::Error::from)?;
-            writeln!(out, "{}", serde_json::to_string_pretty(&vars)?)?;
-        }
+        Action::Host { host } => out.write_all(
+            inv.host_json(&host)
+                .map_err(kolla_core::Error::from)?
+                .as_bytes(),
+        )?,
         Action::Hosts { pattern } => {
             let hosts = inv.hosts_in(&pattern).map_err(kolla_core::Error::from)?;
             match format {

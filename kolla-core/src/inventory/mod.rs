@@ -277,6 +277,24 @@ impl Inventory {
         output::list_json(self)
     }
 
+    /// The same JSON text as `ansible-inventory --host HOST` (with its final newline).
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini("i", "[g]\nh b=2 a=1\n").unwrap();
+    /// assert_eq!(inv.host_json("h").unwrap(), "{\n    \"a\": 1,\n    \"b\": 2\n}\n");
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownHost`].
+    pub fn host_json(&self, host: &str) -> Result<String, Error> {
+        let h = self.host_index(host)?;
+        let vars = resolve::merged(self, h, &mut resolve::Cache::default());
+        let mut out = String::new();
+        pyfmt::json_dump_pairs(&mut out, vars.iter().map(|(k, v)| (*k, *v)), 0);
+        out.push('\n');
+        Ok(out)
+    }
+
     /// The same text as `ansible-inventory --graph [group] [--vars]`.
     ///
     /// # Errors
