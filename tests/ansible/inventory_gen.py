@@ -5,7 +5,8 @@ Seeded, so a failure names an inventory that can be regenerated:
 Covers group names with invalid characters, children declared before use,
 repeated sections, ranges (padded, alphabetic, stepped, nested), ports,
 quoting, comments, typed values, ``ansible_group_priority`` and undefined
-groups (which both sides must reject).
+groups (which both sides must reject); and YAML/JSON inventories with nested
+children, ranges, ports and YAML 1.1 / JSON typed values.
 """
 
 from __future__ import annotations
@@ -59,3 +60,35 @@ def gen(seed):
         if r.random() < .8:
             lines.append(f"[{g}]")
     return "\n".join(lines) + "\n"
+
+
+# --- YAML / JSON inventories -------------------------------------------------
+
+def val(r, d=0):
+    c = r.random()
+    if c < .15: return r.choice([1, -2, 0, 3.5, 1e20])
+    if c < .3: return r.choice([True, False, None])
+    if c < .5: return r.choice(["yes", "no", "0660", "eth0", "a b", "ü", "1.0", "null", "~"])
+    if c < .6 and d < 2: return [val(r, d+1) for _ in range(r.randint(0, 3))]
+    if c < .7 and d < 2: return {r.choice("abcxyz"): val(r, d+1) for _ in range(r.randint(0, 3))}
+    return "s%d" % r.randint(0, 9)
+def group(r, depth, names):
+    g = {}
+    if r.random() < .6:
+        g["hosts"] = {r.choice(["h1", "h2", "web[1:3]", "db-[a:b]", "x:2222", "h3"]): (None if r.random() < .4 else {r.choice(["a", "b", "v", "ansible_user"]): val(r) for _ in range(r.randint(1, 3))}) for _ in range(r.randint(1, 3))}
+    if r.random() < .5:
+        g["vars"] = {r.choice(["a", "b", "v", "w"]): val(r) for _ in range(r.randint(1, 3))}
+        if r.random() < .2: g["vars"]["ansible_group_priority"] = r.randint(1, 20)
+    if depth < 3 and r.random() < .5:
+        g["children"] = {r.choice(names): (group(r, depth+1, names) if r.random() < .7 else None) for _ in range(r.randint(1, 3))}
+    return g if g or r.random() < .5 else None
+
+
+def gen_yaml_doc(seed: int) -> dict:
+    """A random YAML-inventory document (dump it as JSON or as YAML)."""
+    r = random.Random(seed)
+    names = ["alpha", "beta", "gamma", "delta-x", "eps"]
+    doc = {"all": group(r, 0, names)} if r.random() < 0.7 else {}
+    for _ in range(r.randint(0, 2)):
+        doc[r.choice(names)] = group(r, 1, names)
+    return doc or {"all": {"hosts": {"h1": None}}}

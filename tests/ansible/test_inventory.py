@@ -76,6 +76,11 @@ def test_random_inventories_equal_ansible_live(seed: int, kolla: Path, tmp_path:
 
     src = tmp_path / f"random-{seed}.ini"
     src.write_text(inventory_gen.gen(seed))
+    assert_same_as_ansible(src, kolla, tmp_path)
+
+
+def assert_same_as_ansible(src: Path, kolla: Path, tmp_path: Path) -> None:
+    """The same --list bytes, or both reject the file (kolla-rs loudly)."""
     env = ansible_env(tmp_path)
     theirs = subprocess.run(
         [str(BIN / "ansible-inventory"), "-i", str(src), "--list"],
@@ -86,7 +91,7 @@ def test_random_inventories_equal_ansible_live(seed: int, kolla: Path, tmp_path:
         env=env, cwd=tmp_path, capture_output=True, text=True, check=False,
     )
     if "Unable to parse" in theirs.stderr:
-        # Ansible rejected the file (and warns); kolla-rs must reject it too, loudly.
+        # Ansible rejected the file (and only warns); kolla-rs must reject it too.
         assert ours.returncode == 1, src.read_text()
         assert str(src) in ours.stderr
     else:
@@ -106,6 +111,23 @@ def test_kolla_inventory_host_equals_ansible_inventory_host_live(src: Path, koll
         theirs = run([str(BIN / "ansible-inventory"), "-i", str(src), "--host", host], env, tmp_path)
         ours = run([str(kolla), "inventory", "-i", str(src), "host", host], env, tmp_path)
         assert ours == theirs, host
+
+
+@pytest.mark.parametrize("seed", range(15))
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_random_yaml_inventories_equal_ansible_live(seed: int, fmt: str, kolla: Path, tmp_path: Path):
+    import json as _json
+
+    import yaml
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import inventory_gen
+
+    doc = inventory_gen.gen_yaml_doc(seed)
+    src = tmp_path / f"random-{seed}.{'yml' if fmt == 'json' else 'yaml'}"
+    text = _json.dumps(doc, indent=1) if fmt == "json" else yaml.safe_dump(doc, allow_unicode=True)
+    src.write_text(text)
+    assert_same_as_ansible(src, kolla, tmp_path)
 
 
 def test_several_sources_at_once_live(kolla: Path, tmp_path: Path):
