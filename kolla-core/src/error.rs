@@ -147,6 +147,7 @@ impl Error {
         match self {
             Error::Io(e) => Some(e.path.display().to_string()),
             Error::Yaml(crate::yaml::Error::NotAMapping { origin, .. }) => Some(origin.clone()),
+            Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),
         }
     }

@@ -69,3 +69,10 @@ def test_unknown_host_and_bad_pattern_raise_inventory_error():
         inv.host_vars("nope")
     with pytest.raises(kolla_rs.InventoryError):
         inv.hosts_in("~(")
+
+
+def test_missing_source_names_the_path():
+    with pytest.raises(kolla_rs.InventoryError) as info:
+        kolla_rs.Inventory.load(["/nonexistent/inventory"])
+    assert info.value.path == "/nonexistent/inventory"
+    assert info.value.line is None
