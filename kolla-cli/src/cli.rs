@@ -41,6 +41,8 @@ pub enum Command {
     Images(commands::images::Args),
     /// Merge INI files the way kolla-ansible's merge_configs does.
     MergeIni(commands::merge_ini::Args),
+    /// Read Ansible inventories: list, graph, host variables, patterns, checks.
+    Inventory(commands::inventory::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -51,6 +53,7 @@ pub fn execute() -> ExitCode {
         Command::Container(args) => commands::container::run(args, cli.format),
         Command::Images(args) => commands::images::run(args, cli.format),
         Command::MergeIni(args) => commands::merge_ini::run(args, cli.format),
+        Command::Inventory(args) => commands::inventory::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -148,6 +148,7 @@ impl Error {
             Error::Io(e) => Some(e.path.display().to_string()),
             Error::Yaml(crate::yaml::Error::NotAMapping { origin, .. }) => Some(origin.clone()),
             Error::Config(e) => Some(e.path().to_owned()),
+            Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),
         }
     }

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 mod config;
 mod engine;
 mod errors;
+mod inventory;
 mod yaml;
 
 /// The native module. Python code imports `kolla_rs`, not this.
@@ -16,5 +17,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     yaml::register(m)?;
     engine::register(m)?;
     config::register(m)?;
+    inventory::register(m)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod container;
 pub mod images;
 pub mod merge_ini;
+pub mod inventory;
 pub mod prechecks;
 
 /// A current-thread runtime for commands that talk to the engine.

@@ -21,6 +21,7 @@ from ._errors import (
     TemplateError,
     YamlError,
 )
+from .inventory import Inventory
 
 __version__: str = _native.__version__
 
@@ -29,6 +30,7 @@ __all__ = [
     "ConfigMergeError",
     "ContainerEngine",
     "EngineError",
+    "Inventory",
     "InventoryError",
     "IoError",
     "KollaError",

@@ -1,0 +1,103 @@
+//! `kolla inventory`: read Ansible inventories and answer questions about them.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use kolla_core::inventory::Inventory;
+
+use crate::cli::Format;
+
+/// Arguments of `kolla inventory`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Inventory sources: INI or YAML files, directories, or `host1,host2,`.
+    #[arg(short = 'i', long = "inventory", global = true)]
+    pub inventory: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+/// What to print.
+#[derive(Debug, clap::Subcommand)]
+pub enum Action {
+    /// The same JSON as `ansible-inventory --list`.
+    List,
+    /// The same text as `ansible-inventory --graph`.
+    Graph {
+        /// The group to start at.
+        #[arg(default_value = "all")]
+        group: String,
+        /// Show variables too (`--graph --vars`).
+        #[arg(long)]
+        vars: bool,
+    },
+    /// One host's merged variables: the same JSON as `ansible-inventory --host`.
+    Host {
+        /// The host.
+        host: String,
+    },
+    /// The hosts a pattern names (`a:b`, `a:&b`, `a:!b`, `web*`, `~re`).
+    Hosts {
+        /// The host pattern.
+        pattern: String,
+    },
+    /// Problems no upstream tool reports (typos, unused groups, ...).
+    Check,
+}
+
+/// Loads the inventory, prints Ansible's warnings to stderr, then the answer.
+pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        !args.inventory.is_empty(),
+        "give at least one inventory with -i"
+    );
+    let inv = Inventory::load(&args.inventory)?;
+    for w in inv.warnings() {
+        eprintln!("[WARNING]: {w}");
+    }
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        Action::List => out.write_all(inv.to_ansible_json().as_bytes())?,
+        Action::Graph { group, vars } => out.write_all(
+            inv.graph(&group, vars)
+                .map_err(kolla_core::Error::from)?
+                .as_bytes(),
+        )?,
+        Action::Host { host } => out.write_all(
+            inv.host_json(&host)
+                .map_err(kolla_core::Error::from)?
+                .as_bytes(),
+        )?,
+        Action::Hosts { pattern } => {
+            let hosts = inv.hosts_in(&pattern).map_err(kolla_core::Error::from)?;
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string(&hosts)?)?,
+                Format::Text => {
+                    for h in hosts {
+                        writeln!(out, "{h}")?;
+                    }
+                }
+            }
+        }
+        Action::Check => {
+            let findings = inv.check();
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&findings)?)?,
+                Format::Text => {
+                    for f in &findings {
+                        writeln!(out, "{}: {}: {}", f.kind, f.subject, f.message)?;
+                    }
+                    if findings.is_empty() {
+                        writeln!(out, "no problems found")?;
+                    }
+                }
+            }
+            if !findings.is_empty() {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
