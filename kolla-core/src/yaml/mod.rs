@@ -15,6 +15,10 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::error::Location;
 
+pub mod dump;
+pub mod merge;
+pub mod node;
+
 /// A YAML document could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -41,6 +45,35 @@ pub enum Error {
         /// What was found instead.
         found: &'static str,
     },
+    /// A `merge_yaml` source's top level is truthy but not a mapping
+    /// (upstream crashes with `'list' object has no attribute 'items'`).
+    #[error("{origin}: the top level of a YAML source to merge must be a mapping, found {found}")]
+    NotMappingDocument {
+        /// The source file.
+        origin: String,
+        /// Python's type name of what was found.
+        found: &'static str,
+    },
+    /// A mapping was merged onto a key holding a non-mapping (upstream
+    /// crashes with a Python `TypeError`).
+    #[error("{location}: cannot merge a mapping into `{key_path}`, which holds a {found} in an earlier source")]
+    MergeTypeClash {
+        /// The key in the later source.
+        location: Location,
+        /// Dotted path of the key.
+        key_path: String,
+        /// Python's type name of the earlier value.
+        found: &'static str,
+    },
+    /// With `extend_lists`, a list was to be extended with a non-list
+    /// (upstream's exact message).
+    #[error("{location}: {message}")]
+    ExtendLists {
+        /// The key in the later source.
+        location: Location,
+        /// Upstream's `Failure merging key ...` text.
+        message: String,
+    },
     /// An `-e` argument could not be parsed.
     #[error("-e {arg:?}: {message}")]
     BadExtraVars {
@@ -55,8 +88,34 @@ impl Error {
     /// Where in which file the error is.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Syntax { location, .. } | Error::UndefinedAlias { location } => Some(location),
-            Error::NotAMapping { .. } | Error::BadExtraVars { .. } => None,
+            Error::Syntax { location, .. }
+            | Error::UndefinedAlias { location }
+            | Error::MergeTypeClash { location, .. }
+            | Error::ExtendLists { location, .. } => Some(location),
+            Error::NotAMapping { .. }
+            | Error::BadExtraVars { .. }
+            | Error::NotMappingDocument { .. } => None,
+        }
+    }
+
+    /// True for errors of the merge itself (not of loading a document):
+    /// these reach Python as `ConfigMergeError`.
+    pub fn is_merge(&self) -> bool {
+        matches!(
+            self,
+            Error::NotMappingDocument { .. }
+                | Error::MergeTypeClash { .. }
+                | Error::ExtendLists { .. }
+        )
+    }
+
+    /// The file the error is about, when known.
+    pub fn origin(&self) -> Option<&str> {
+        match self {
+            Error::NotAMapping { origin, .. } | Error::NotMappingDocument { origin, .. } => {
+                Some(origin)
+            }
+            _ => self.location().map(|l| l.path.as_str()),
         }
     }
 }
