@@ -1,11 +1,23 @@
 //! Jinja templating configured the way Ansible renders kolla's templates.
 //!
-//! One environment, built once: undefined variables are errors that name the
-//! template, the line and the variable; `trim_blocks` is on and the final
-//! newline is kept, as in Ansible's templar.
+//! One environment, built once and shared: undefined variables are errors
+//! that name the template, the line and the variable
+//! (`nova.conf.j2:3: 'nova_api_port' is undefined`); `trim_blocks` is on
+//! (also after `{# #}` comments) and the final newline is kept, as in
+//! Ansible's templar. Output is Python-compatible: `{{ true }}` prints
+//! `True`, `{{ none }}` prints `None`, lists and dicts print as Python's
+//! `repr` does. The filters and tests kolla's templates use are registered
+//! with Ansible's semantics (see [`filters`]).
+//!
+//! Parse once, render many: [`compile`] returns a [`Template`] that renders
+//! with any number of variable sets.
+
+use std::sync::OnceLock;
 
 use minijinja::{Environment, UndefinedBehavior};
 
+pub mod filters;
+pub mod pyfmt;
 mod vars;
 pub use vars::Vars;
 
@@ -20,7 +32,7 @@ pub enum Error {
     Render {
         /// The template and line.
         location: Location,
-        /// minijinja's description.
+        /// What went wrong (`'x' is undefined`, `syntax error: ...`).
         message: String,
         /// The underlying error.
         #[source]
@@ -37,35 +49,318 @@ impl Error {
     }
 }
 
-/// Builds the environment every kolla-rs rendering uses.
-pub fn environment() -> Environment<'static> {
+/// Options that differ between Ansible's callers of the templar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// `lstrip_blocks`: strip spaces and tabs before a block tag on its line.
+    /// kolla-ansible's `merge_yaml` (22.2.0) turns it on for its sources;
+    /// Ansible's default, and `merge_configs`, leave it off.
+    pub lstrip_blocks: bool,
+}
+
+/// Builds a fresh environment configured like Ansible's Jinja2.
+///
+/// Most callers want [`render`] or [`compile`], which share one environment
+/// built once; this is for callers that add their own globals.
+pub fn environment(opts: RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
+    env.set_lstrip_blocks(opts.lstrip_blocks);
     env.set_keep_trailing_newline(true);
+    env.set_formatter(pyfmt::formatter);
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    filters::register(&mut env);
     env
+}
+
+fn shared(opts: RenderOptions) -> &'static Environment<'static> {
+    static PLAIN: OnceLock<Environment<'static>> = OnceLock::new();
+    static LSTRIP: OnceLock<Environment<'static>> = OnceLock::new();
+    if opts.lstrip_blocks {
+        LSTRIP.get_or_init(|| environment(opts))
+    } else {
+        PLAIN.get_or_init(|| environment(opts))
+    }
+}
+
+/// A parsed template, ready to render many times.
+pub struct Template<'s> {
+    env: Environment<'s>,
+    name: &'s str,
+    source: &'s str,
+}
+
+impl std::fmt::Debug for Template<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// Parses `source` (named `name` in errors) once.
+///
+/// ```
+/// let t = kolla_core::template::compile("t.j2", "port = {{ port }}\n", Default::default()).unwrap();
+/// for p in [1, 2] {
+///     assert_eq!(t.render(&serde_json::json!({"port": p})).unwrap(), format!("port = {p}\n"));
+/// }
+/// ```
+///
+/// # Errors
+/// [`Error::Render`] for a syntax error, with the template name and line.
+pub fn compile<'s>(
+    name: &'s str,
+    source: &'s str,
+    opts: RenderOptions,
+) -> Result<Template<'s>, Error> {
+    // The template borrows its source, so it lives in its own environment
+    // (building one is a few map inserts); one-off renders share a static one.
+    let mut env = environment(opts);
+    env.add_template(name, source)
+        .map_err(|e| wrap(name, source, e, None))?;
+    Ok(Template { env, name, source })
+}
+
+impl Template<'_> {
+    /// Renders with `vars` (any serializable value; usually a JSON object).
+    ///
+    /// # Errors
+    /// [`Error::Render`] naming the template, the line and, for undefined
+    /// variables, the variable.
+    pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
+        let wrap_e = |e| {
+            let ctx = serde_json::to_value(vars).ok();
+            wrap(self.name, self.source, e, ctx.as_ref())
+        };
+        self.env
+            .get_template(self.name)
+            .map_err(wrap_e)?
+            .render(vars)
+            .map_err(wrap_e)
+    }
 }
 
 /// Renders `source` (named `name` in errors) with `vars`.
 ///
 /// ```
-/// let vars = serde_json::json!({"virt_type": "qemu"});
-/// let out = kolla_core::template::render("nova.conf", "[libvirt]\nvirt_type = {{ virt_type }}\n", &vars).unwrap();
-/// assert_eq!(out, "[libvirt]\nvirt_type = qemu\n");
+/// let vars = serde_json::json!({"virt_type": "qemu", "debug": true});
+/// let out = kolla_core::template::render("nova.conf", "[libvirt]\nvirt_type = {{ virt_type }}\ndebug = {{ debug }}\n", &vars).unwrap();
+/// assert_eq!(out, "[libvirt]\nvirt_type = qemu\ndebug = True\n");
 ///
-/// let err = kolla_core::template::render("nova.conf", "a\n{{ nope }}\n", &vars).unwrap_err();
-/// assert!(err.to_string().starts_with("nova.conf:2: "), "{err}");
+/// let err = kolla_core::template::render("nova.conf.j2", "a\n\n{{ nova_api_port }}\n", &vars).unwrap_err();
+/// assert_eq!(err.to_string(), "nova.conf.j2:3: 'nova_api_port' is undefined");
 /// ```
 ///
 /// # Errors
 /// [`Error::Render`] with the template name and line.
 pub fn render(name: &str, source: &str, vars: &serde_json::Value) -> Result<String, Error> {
-    let env = environment();
-    let wrap = |e: minijinja::Error| Error::Render {
-        location: Location::new(name, e.line().unwrap_or(1)),
-        message: e.to_string(),
-        source: e,
+    render_with(name, source, vars, RenderOptions::default())
+}
+
+/// [`render`] with explicit [`RenderOptions`].
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with(
+    name: &str,
+    source: &str,
+    vars: &serde_json::Value,
+    opts: RenderOptions,
+) -> Result<String, Error> {
+    shared(opts)
+        .render_named_str(name, source, vars)
+        .map_err(|e| wrap(name, source, e, Some(vars)))
+}
+
+/// Turns a minijinja error into ours: `name:line: message`, with the name
+/// of the undefined variable recovered from the failing expression.
+fn wrap(name: &str, source: &str, e: minijinja::Error, vars: Option<&serde_json::Value>) -> Error {
+    let line = e.line().unwrap_or(1);
+    let message = match e.kind() {
+        minijinja::ErrorKind::UndefinedError => {
+            match e.range().and_then(|r| undefined_name(source, r, vars)) {
+                Some(var) => format!("'{var}' is undefined"),
+                None => "a variable is undefined".to_string(),
+            }
+        }
+        kind => match e.detail() {
+            Some(d) => format!("{kind}: {d}"),
+            None => kind.to_string(),
+        },
     };
-    let tmpl = env.template_from_named_str(name, source).map_err(wrap)?;
-    tmpl.render(vars).map_err(wrap)
+    Error::Render {
+        location: Location::new(name, line),
+        message,
+        source: e,
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "endfor",
+    "in",
+    "not",
+    "and",
+    "or",
+    "is",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "set",
+    "endset",
+    "with",
+    "endwith",
+    "macro",
+    "endmacro",
+    "call",
+    "endcall",
+    "filter",
+    "endfilter",
+    "block",
+    "endblock",
+    "include",
+    "import",
+    "from",
+    "as",
+    "recursive",
+    "loop",
+    "raw",
+    "endraw",
+    "extends",
+    "ignore",
+    "missing",
+];
+
+/// The variable Ansible would name for an undefined error at `range`: the
+/// failing expression itself when it is a (dotted) name, otherwise the first
+/// name in the enclosing tag that the variables do not define.
+fn undefined_name(
+    source: &str,
+    range: std::ops::Range<usize>,
+    vars: Option<&serde_json::Value>,
+) -> Option<String> {
+    let text = source.get(range.clone())?.trim();
+    let before = source.get(..range.start)?.trim_end();
+    let is_name = |t: &str| {
+        !t.is_empty()
+            && t.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    };
+    let is_filter_or_test =
+        before.ends_with('|') || before.ends_with(" is") || before.ends_with(" not");
+    if is_name(text) && !is_filter_or_test && !KEYWORDS.contains(&text) {
+        return Some(text.trim_end_matches('.').to_string());
+    }
+    // Search the enclosing tag for a name the variables lack.
+    let open = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max()?;
+    let tag = source.get(open + 2..range.end)?;
+    let defined = |n: &str| vars.and_then(|v| v.get(n)).is_some();
+    let bytes = tag.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if c == '\'' || c == '"' {
+            // Skip string literals.
+            let end = tag[i + 1..].find(c).map_or(bytes.len(), |p| i + 1 + p + 1);
+            i = end;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < bytes.len()
+                && ((bytes[i] as char).is_ascii_alphanumeric() || bytes[i] == b'_')
+            {
+                i += 1;
+            }
+            let word = &tag[start..i];
+            let prev = tag[..start].trim_end();
+            let attr_or_filter = prev.ends_with('.')
+                || prev.ends_with('|')
+                || prev.ends_with(" is")
+                || prev.ends_with(" not");
+            if !attr_or_filter && !KEYWORDS.contains(&word) && !defined(word) {
+                return Some(word.to_string());
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn r(src: &str, vars: serde_json::Value) -> String {
+        render("t.j2", src, &vars).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn python_output_and_trim_blocks() {
+        assert_eq!(
+            r("{{ true }} {{ none }} {{ 1.0 }}", json!({})),
+            "True None 1.0"
+        );
+        assert_eq!(
+            r("{{ x }}", json!({"x": [1, "a", {"b": null, "c": false}]})),
+            "[1, 'a', {'b': None, 'c': False}]"
+        );
+        assert_eq!(r("[a]\n# {# c #}\nj = 1\n", json!({})), "[a]\n# j = 1\n");
+        assert_eq!(r("{% if true %}\nx\n{% endif %}\ny\n", json!({})), "x\ny\n");
+        assert_eq!(
+            r("{{ '{{' }} {% raw %}{{ x }}{% endraw %}", json!({})),
+            "{{ {{ x }}"
+        );
+    }
+
+    #[test]
+    fn undefined_names_the_variable_and_line() {
+        assert_eq!(
+            r("a\n{{ nope }}\n", json!({})),
+            "ERR t.j2:2: 'nope' is undefined"
+        );
+        assert_eq!(
+            r("{{ nope | upper }}", json!({})),
+            "ERR t.j2:1: 'nope' is undefined"
+        );
+        assert_eq!(
+            r("{% if nope %}x{% endif %}", json!({})),
+            "ERR t.j2:1: 'nope' is undefined"
+        );
+        assert_eq!(r("{{ nope | default('d') }}", json!({})), "d");
+        assert_eq!(r("{{ nope is defined }}", json!({})), "False");
+    }
+
+    #[test]
+    fn lstrip_blocks_is_an_option() {
+        let src = "a:\n  {% if true %}\n  b: 1\n  {% endif %}\n";
+        let plain = render_with("t", src, &json!({}), RenderOptions::default()).unwrap();
+        let strip = render_with(
+            "t",
+            src,
+            &json!({}),
+            RenderOptions {
+                lstrip_blocks: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(plain, "a:\n    b: 1\n  ");
+        assert_eq!(strip, "a:\n  b: 1\n");
+    }
 }

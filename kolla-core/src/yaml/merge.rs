@@ -172,6 +172,80 @@ fn update_nested(
     Ok(())
 }
 
+/// What to do with a source file that does not exist.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Missing {
+    /// Skip it, as upstream does (it counts as `{}`).
+    #[default]
+    Skip,
+    /// Fail with an I/O error naming it.
+    Error,
+}
+
+/// The whole `merge_yaml` action on files: each readable source is
+/// rendered as a template with `vars` (with `lstrip_blocks`, as
+/// kolla-ansible 22.2.0 renders these sources), then parsed and merged.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let a = dir.path().join("a.yml");
+/// std::fs::write(&a, "b: {{ val }}\na:\n  list: [1, 2]\n").unwrap();
+/// let b = dir.path().join("b.yml");
+/// std::fs::write(&b, "a:\n  list: [3]\n  extra: caf\u{e9}\n").unwrap();
+/// let out = kolla_core::yaml::merge::merge_yaml_files(
+///     &[a, dir.path().join("missing.yml"), b],
+///     &kolla_core::yaml::merge::MergeOptions { extend_lists: true, yaml_width: None },
+///     &serde_json::json!({"val": 5}),
+///     Default::default(),
+/// ).unwrap();
+/// assert_eq!(out, "a:\n  extra: \"caf\\xE9\"\n  list:\n  - 1\n  - 2\n  - 3\nb: 5\n");
+/// ```
+///
+/// # Errors
+/// A source that cannot be read (a directory, or missing with
+/// [`Missing::Error`]), a template error (file and line), and the errors of
+/// [`merge_yaml`].
+pub fn merge_yaml_files<P: AsRef<std::path::Path>>(
+    sources: &[P],
+    opts: &MergeOptions,
+    vars: &serde_json::Value,
+    missing: Missing,
+) -> Result<String, crate::Error> {
+    use crate::template::{render_with, RenderOptions};
+    let acc = Node::new_map();
+    let Node::Map(acc_map) = &acc else {
+        unreachable!("new_map is a map")
+    };
+    for path in sources {
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && missing == Missing::Skip => {
+                continue
+            }
+            Err(e) => return Err(crate::IoError::new(path, e).into()),
+        };
+        let rendered = render_with(
+            &origin,
+            &text,
+            vars,
+            RenderOptions {
+                lstrip_blocks: true,
+            },
+        )?;
+        let doc = load_node(&origin, &rendered)?;
+        merge_document(acc_map, &origin, &doc, opts.extend_lists)?;
+    }
+    Ok(dump(
+        &acc,
+        &DumpOptions {
+            width: opts.yaml_width,
+            ..DumpOptions::default()
+        },
+    ))
+}
+
 /// Python's `str()` of a value.
 pub fn py_str(node: &Node) -> String {
     match node {
