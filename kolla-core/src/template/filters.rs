@@ -36,6 +36,8 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("bool", bool_filter);
     env.add_filter("int", int_filter);
     env.add_filter("string", string_filter);
+    env.add_filter("round", round_filter);
+    env.add_filter("replace", replace);
     env.add_filter("join", join);
     env.add_filter("unique", unique);
     env.add_filter("union", union);
@@ -84,9 +86,21 @@ fn bool_filter(value: &Value) -> bool {
     matches!(text.as_str(), "yes" | "on" | "true" | "1")
 }
 
-fn int_filter(value: &Value, default: Option<Value>, base: Option<u32>) -> Value {
-    let default = default.unwrap_or(Value::from(0));
-    let base = base.unwrap_or(10);
+fn int_filter(
+    value: &Value,
+    default: Option<Value>,
+    base: Option<u32>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default_kw: Option<Value> = kwargs.get("default")?;
+    let base_kw: Option<u32> = kwargs.get("base")?;
+    kwargs.assert_all_used()?;
+    let default = default.or(default_kw).unwrap_or(Value::from(0));
+    let base = base.or(base_kw).unwrap_or(10);
+    Ok(int_value(value, default, base))
+}
+
+fn int_value(value: &Value, default: Value, base: u32) -> Value {
     match value.kind() {
         ValueKind::Bool => Value::from(i64::from(value.is_true())),
         ValueKind::Number if value.is_integer() => value.clone(),
@@ -127,6 +141,51 @@ fn int_filter(value: &Value, default: Option<Value>, base: Option<u32>) -> Value
             }
         }
         _ => default,
+    }
+}
+
+/// Jinja's `round`: `common` rounds as Python's `round()` (half to even),
+/// `ceil` and `floor` as named; the result is a float.
+fn round_filter(
+    value: &Value,
+    precision: Option<i32>,
+    method: Option<String>,
+) -> Result<Value, Error> {
+    let f = f64::try_from(value.clone()).map_err(|_| invalid("round needs a number"))?;
+    let p = precision.unwrap_or(0);
+    let scale = 10f64.powi(p);
+    let x = f * scale;
+    let r = match method.as_deref().unwrap_or("common") {
+        "common" => {
+            let r = x.round();
+            if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+                r - x.signum()
+            } else {
+                r
+            }
+        }
+        "ceil" => x.ceil(),
+        "floor" => x.floor(),
+        other => {
+            return Err(invalid(format!(
+                "method must be common, ceil or floor, not {other}"
+            )))
+        }
+    };
+    Ok(Value::from(r / scale))
+}
+
+/// Jinja's `replace(old, new, count)`, on Python's `str()` of the value.
+fn replace(value: &Value, old: String, new: String, count: Option<i64>) -> Value {
+    let s = py_str(value);
+    let out = match count {
+        Some(n) if n >= 0 => s.replacen(&old, &new, n as usize),
+        _ => s.replace(&old, &new),
+    };
+    if value.is_safe() {
+        Value::from_safe_string(out)
+    } else {
+        Value::from(out)
     }
 }
 
@@ -707,10 +766,7 @@ mod tests {
             r("{{ [1, 2] | union([2, 3]) }} {{ [1, 2, 3] | difference([2]) }}"),
             "[1, 2, 3] [1, 3]"
         );
-        assert_eq!(
-            r("{{ 'a-b-c' | regex_replace('-(\\\\w)', '_\\\\1') }}"),
-            "a_b_c"
-        );
+        assert_eq!(r(r"{{ 'a-b-c' | regex_replace('-(\w)', '_\1') }}"), "a_b_c");
         assert_eq!(
             r("{{ true | ternary('y', 'n') }} {{ n | ternary('y', 'n', 'z') }}"),
             "y z"

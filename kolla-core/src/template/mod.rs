@@ -85,13 +85,13 @@ fn shared(opts: RenderOptions) -> &'static Environment<'static> {
 }
 
 /// A parsed template, ready to render many times.
-pub struct Template<'s> {
-    env: Environment<'s>,
-    name: &'s str,
-    source: &'s str,
+pub struct Template {
+    env: Environment<'static>,
+    name: String,
+    source: String,
 }
 
-impl std::fmt::Debug for Template<'_> {
+impl std::fmt::Debug for Template {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Template")
             .field("name", &self.name)
@@ -110,20 +110,21 @@ impl std::fmt::Debug for Template<'_> {
 ///
 /// # Errors
 /// [`Error::Render`] for a syntax error, with the template name and line.
-pub fn compile<'s>(
-    name: &'s str,
-    source: &'s str,
-    opts: RenderOptions,
-) -> Result<Template<'s>, Error> {
-    // The template borrows its source, so it lives in its own environment
-    // (building one is a few map inserts); one-off renders share a static one.
+pub fn compile(name: &str, source: &str, opts: RenderOptions) -> Result<Template, Error> {
+    // The template lives in its own environment (building one is a few map
+    // inserts); one-off renders share a static one.
     let mut env = environment(opts);
-    env.add_template(name, source)
-        .map_err(|e| wrap(name, source, e, None))?;
-    Ok(Template { env, name, source })
+    let lexed = verbatim_string_literals(source).into_owned();
+    env.add_template_owned(name.to_string(), lexed.clone())
+        .map_err(|e| wrap(name, &lexed, e, None))?;
+    Ok(Template {
+        env,
+        name: name.to_string(),
+        source: lexed,
+    })
 }
 
-impl Template<'_> {
+impl Template {
     /// Renders with `vars` (any serializable value; usually a JSON object).
     ///
     /// # Errors
@@ -132,14 +133,113 @@ impl Template<'_> {
     pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
         let wrap_e = |e| {
             let ctx = serde_json::to_value(vars).ok();
-            wrap(self.name, self.source, e, ctx.as_ref())
+            wrap(&self.name, &self.source, e, ctx.as_ref())
         };
-        self.env
-            .get_template(self.name)
+        let out = self
+            .env
+            .get_template(&self.name)
             .map_err(wrap_e)?
             .render(vars)
-            .map_err(wrap_e)
+            .map_err(wrap_e)?;
+        Ok(keep_trailing_newlines(&self.source, out))
     }
+}
+
+/// Ansible 2.19 keeps backslashes in Jinja string literals as written
+/// (`'\\1'` stays two characters, `'a\nb'` has no newline), where Jinja and
+/// minijinja unescape them. Doubling every backslash inside a string literal
+/// of a tag makes minijinja's unescaping give back the text as written.
+/// Text outside tags, comments and `{% raw %}` blocks is untouched; no line
+/// moves.
+fn verbatim_string_literals(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\\') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut rest = source;
+    loop {
+        // Next tag opening outside tags.
+        let Some(open) = rest.find('{') else {
+            out.push_str(rest);
+            break;
+        };
+        let after = &rest[open..];
+        let kind = after.as_bytes().get(1).copied();
+        match kind {
+            Some(b'{') | Some(b'%') => {
+                out.push_str(&rest[..open]);
+                let close = if kind == Some(b'{') { "}}" } else { "%}" };
+                // Scan the tag, doubling backslashes inside quotes.
+                let tag_body = &after[2..];
+                let mut quote: Option<char> = None;
+                let mut end = None;
+                let mut buf = String::from(&after[..2]);
+                let it = tag_body.char_indices();
+                for (i, c) in it {
+                    match quote {
+                        Some(q) => {
+                            if c == '\\' {
+                                buf.push_str("\\\\");
+                                continue;
+                            }
+                            if c == q {
+                                quote = None;
+                            }
+                            buf.push(c);
+                        }
+                        None => {
+                            if tag_body[i..].starts_with(close) {
+                                buf.push_str(close);
+                                end = Some(2 + i + close.len());
+                                break;
+                            }
+                            if c == '\'' || c == '"' {
+                                quote = Some(c);
+                            }
+                            buf.push(c);
+                        }
+                    }
+                }
+                let Some(end) = end else {
+                    // Unclosed tag: leave the rest for minijinja to report.
+                    out.push_str(after);
+                    break;
+                };
+                let is_raw = kind == Some(b'%')
+                    && buf[2..buf.len() - 2]
+                        .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+                        == "raw";
+                out.push_str(&buf);
+                rest = &after[end..];
+                if is_raw {
+                    // Copy verbatim up to the end of the raw block.
+                    match rest.find("endraw") {
+                        Some(p) => {
+                            let upto = rest[..p].rfind("{%").unwrap_or(p);
+                            out.push_str(&rest[..upto]);
+                            rest = &rest[upto..];
+                        }
+                        None => {
+                            out.push_str(rest);
+                            break;
+                        }
+                    }
+                }
+            }
+            Some(b'#') => {
+                // A comment: copy through its end.
+                let end = after.find("#}").map_or(after.len(), |p| p + 2);
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..end]);
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Renders `source` (named `name` in errors) with `vars`.
@@ -169,9 +269,22 @@ pub fn render_with(
     vars: &serde_json::Value,
     opts: RenderOptions,
 ) -> Result<String, Error> {
-    shared(opts)
-        .render_named_str(name, source, vars)
-        .map_err(|e| wrap(name, source, e, Some(vars)))
+    let source = verbatim_string_literals(source);
+    let out = shared(opts)
+        .render_named_str(name, &source, vars)
+        .map_err(|e| wrap(name, &source, e, Some(vars)))?;
+    Ok(keep_trailing_newlines(&source, out))
+}
+
+/// Ansible never lets a template lose its final newlines: when a block tag
+/// at the end swallowed them (`trim_blocks`), they are added back.
+fn keep_trailing_newlines(source: &str, mut out: String) -> String {
+    let count = |s: &str| s.len() - s.trim_end_matches('\n').len();
+    let (want, have) = (count(source), count(&out));
+    if want > have {
+        out.push_str(&"\n".repeat(want - have));
+    }
+    out
 }
 
 /// Turns a minijinja error into ours: `name:line: message`, with the name
@@ -313,10 +426,7 @@ mod tests {
 
     #[test]
     fn python_output_and_trim_blocks() {
-        assert_eq!(
-            r("{{ true }} {{ none }} {{ 1.0 }}", json!({})),
-            "True None 1.0"
-        );
+        assert_eq!(r("{{ true }} {{ none }} {{ 1.0 }}", json!({})), "True  1.0");
         assert_eq!(
             r("{{ x }}", json!({"x": [1, "a", {"b": null, "c": false}]})),
             "[1, 'a', {'b': None, 'c': False}]"
@@ -360,7 +470,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(plain, "a:\n    b: 1\n  ");
+        assert_eq!(plain, "a:\n    b: 1\n  \n");
         assert_eq!(strip, "a:\n  b: 1\n");
     }
 }

@@ -15,6 +15,10 @@ pub fn formatter(out: &mut Output<'_>, state: &State<'_, '_>, value: &Value) -> 
     if value.is_undefined() && state.undefined_behavior() == minijinja::UndefinedBehavior::Strict {
         return Err(Error::from(minijinja::ErrorKind::UndefinedError));
     }
+    if value.is_none() {
+        // Ansible 2.19 prints a bare `None` result as nothing.
+        return Ok(());
+    }
     write!(out, "{}", py_str(value)).map_err(Error::from)
 }
 
