@@ -35,6 +35,10 @@ pub enum Format {
 pub enum Command {
     /// Check that the local container engine can build and run Kolla containers.
     Prechecks(commands::prechecks::Args),
+    /// Merge YAML files as kolla-ansible's merge_yaml does (each rendered as a template first).
+    MergeYaml(commands::yaml::MergeArgs),
+    /// Render a Jinja template the way Ansible does.
+    Render(commands::yaml::RenderArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -42,6 +46,8 @@ pub fn execute() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
+        Command::MergeYaml(args) => commands::yaml::merge(args, cli.format),
+        Command::Render(args) => commands::yaml::render(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,7 @@
 //! One module per subcommand: parse, call kolla-core, print.
 
 pub mod prechecks;
+pub mod yaml;
 
 /// A current-thread runtime for commands that talk to the engine.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -246,6 +246,60 @@ pub fn merge_yaml_files<P: AsRef<std::path::Path>>(
     ))
 }
 
+/// Writes `content` to `dest` atomically: a temporary file in the same
+/// directory, then a rename, so readers see the old file or the new one and
+/// an error leaves `dest` untouched. `mode` is an octal string (`"0660"`).
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let dest = dir.path().join("out.yml");
+/// kolla_core::yaml::merge::write_atomic(&dest, "a: 1\n", Some("0640")).unwrap();
+/// assert_eq!(std::fs::read_to_string(&dest).unwrap(), "a: 1\n");
+/// assert!(kolla_core::yaml::merge::write_atomic(&dest, "x", Some("rw")).is_err());
+/// ```
+///
+/// # Errors
+/// An invalid mode, or an I/O error naming `dest`.
+pub fn write_atomic(
+    dest: &std::path::Path,
+    content: &str,
+    mode: Option<&str>,
+) -> Result<(), crate::Error> {
+    use std::io::Write;
+    let io = |e: std::io::Error| crate::Error::from(crate::IoError::new(dest, e));
+    let mode = match mode {
+        Some(m) => Some(
+            u32::from_str_radix(m.trim_start_matches("0o"), 8).map_err(|_| {
+                io(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("invalid mode {m:?}: expected an octal number like 0660"),
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(content.as_bytes()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let perm = match mode {
+            Some(m) => std::fs::Permissions::from_mode(m),
+            // Keep an existing file's mode; new files get 0644 less umask-ish.
+            None => std::fs::metadata(dest)
+                .map(|m| m.permissions())
+                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644)),
+        };
+        tmp.as_file().set_permissions(perm).map_err(io)?;
+    }
+    tmp.persist(dest).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
 /// Python's `str()` of a value.
 pub fn py_str(node: &Node) -> String {
     match node {
