@@ -19,6 +19,7 @@ from ._errors import (
     TemplateError,
     YamlError,
 )
+from .templating import merge_yaml, merge_yaml_texts, render_template
 
 __version__: str = _native.__version__
 
@@ -33,6 +34,9 @@ __all__ = [
     "TemplateError",
     "YamlError",
     "load_yaml",
+    "merge_yaml",
+    "merge_yaml_texts",
+    "render_template",
 ]
 
 
