@@ -285,11 +285,29 @@ fn intersect(a: &Value, b: &Value) -> Result<Value, Error> {
 }
 
 fn build_regex(pattern: &str, ignorecase: bool, multiline: bool) -> Result<regex::Regex, Error> {
-    regex::RegexBuilder::new(pattern)
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        // Templates apply the same few patterns over and over (`map('regex_replace', ...)`).
+        static CACHE: RefCell<HashMap<(String, bool, bool), regex::Regex>> = RefCell::new(HashMap::new());
+    }
+    let key = (pattern.to_string(), ignorecase, multiline);
+    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::RegexBuilder::new(pattern)
         .case_insensitive(ignorecase)
         .multi_line(multiline)
         .build()
-        .map_err(|e| invalid(format!("invalid regular expression {pattern:?}: {e}")))
+        .map_err(|e| invalid(format!("invalid regular expression {pattern:?}: {e}")))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 256 {
+            c.clear();
+        }
+        c.insert(key, re.clone());
+    });
+    Ok(re)
 }
 
 /// Python `re.sub` replacement text to the regex crate's syntax.

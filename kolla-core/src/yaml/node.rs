@@ -382,6 +382,14 @@ fn resolvers() -> &'static Resolvers {
 /// Would PyYAML's resolver read this text, written plain, as something other
 /// than a string? (Then the emitter must quote a string with this text.)
 pub fn plain_is_not_str(text: &str) -> bool {
+    // Fast path: only numbers, timestamps and a few short words resolve to
+    // something else, so most strings skip the regexes.
+    match text.as_bytes().first() {
+        None => return true,
+        Some(b'-' | b'+' | b'0'..=b'9' | b'.') => {}
+        Some(_) if text.len() > 5 => return false,
+        Some(_) => {}
+    }
     let r = resolvers();
     text == "<<"
         || text == "="
@@ -405,6 +413,9 @@ pub fn plain_is_not_str(text: &str) -> bool {
 /// A message for values Python would reject (an impossible date, an
 /// integer beyond 128 bits).
 pub fn resolve_plain_node(text: &str) -> Result<Node, String> {
+    if text.len() > 5 && !matches!(text.as_bytes()[0], b'-' | b'+' | b'0'..=b'9' | b'.') {
+        return Ok(Node::Str(text.to_string()));
+    }
     let r = resolvers();
     if r.null.is_match(text) {
         return Ok(Node::Null);
