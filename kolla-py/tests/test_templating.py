@@ -24,6 +24,11 @@ def test_merge_yaml_end_to_end(tmp_path: Path) -> None:
 
 def test_merge_yaml_strict_and_empty(tmp_path: Path) -> None:
     assert kolla_rs.merge_yaml([]) == "{}\n"
+    assert kolla_rs.merge_yaml(None) == "{}\n"
+    assert kolla_rs.merge_yaml(["", tmp_path / "absent.yml"]) == "{}\n"
+    with pytest.raises(kolla_rs.IoError) as d:
+        kolla_rs.merge_yaml([tmp_path])
+    assert "Is a directory" in str(d.value)
     with pytest.raises(kolla_rs.IoError) as e:
         kolla_rs.merge_yaml([tmp_path / "nope.yml"], strict=True)
     assert e.value.path == str(tmp_path / "nope.yml")

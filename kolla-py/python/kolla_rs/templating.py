@@ -20,7 +20,7 @@ def _vars_json(variables: Mapping[str, Any] | None) -> str | None:
 
 
 def merge_yaml(
-    sources: PathLike | Iterable[PathLike],
+    sources: PathLike | Iterable[PathLike] | None,
     *,
     extend_lists: bool = False,
     yaml_width: int | None = None,
@@ -35,7 +35,9 @@ def merge_yaml(
     Raises :class:`TemplateError`, :class:`YamlError` or
     :class:`ConfigMergeError` with ``path`` and ``line``.
     """
-    if isinstance(sources, (str, os.PathLike)):
+    if sources is None:
+        sources = []
+    elif isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     paths = [os.fspath(s) for s in sources if s]
     return _native.merge_yaml_files(
