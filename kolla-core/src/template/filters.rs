@@ -25,7 +25,7 @@
 //! minijinja's `defined`, `undefined`, `none`, `string`, `mapping`, `in`, ...
 
 use base64::Engine;
-use minijinja::value::{Kwargs, Rest, Value, ValueKind};
+use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 
 use super::pyfmt::{py_json, py_str, to_node, JsonOptions};
@@ -38,6 +38,8 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("string", string_filter);
     env.add_filter("round", round_filter);
     env.add_filter("replace", replace);
+    env.add_filter("lower", lower);
+    env.add_filter("upper", upper);
     env.add_filter("join", join);
     env.add_filter("unique", unique);
     env.add_filter("union", union);
@@ -65,6 +67,29 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_test("regex", regex_test);
 }
 
+/// A filter's (or test's) input, which must be defined: Ansible fails when
+/// an undefined value reaches a filter, and so do we (strict undefined).
+struct Def(Value);
+
+impl ArgType<'_> for Def {
+    type Output = Def;
+
+    fn from_value(value: Option<&Value>) -> Result<Def, Error> {
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Def(v.clone())),
+            _ => Err(Error::from(ErrorKind::UndefinedError)),
+        }
+    }
+}
+
+fn lower(Def(ref value): Def) -> String {
+    py_str(value).to_lowercase()
+}
+
+fn upper(Def(ref value): Def) -> String {
+    py_str(value).to_uppercase()
+}
+
 fn invalid(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidOperation, msg.into())
 }
@@ -73,7 +98,7 @@ fn items(value: &Value) -> Result<Vec<Value>, Error> {
     Ok(value.try_iter()?.collect())
 }
 
-fn bool_filter(value: &Value) -> bool {
+fn bool_filter(Def(ref value): Def) -> bool {
     let text = match value.kind() {
         ValueKind::String => value.as_str().unwrap_or_default().to_lowercase(),
         ValueKind::Bool => if value.is_true() { "true" } else { "false" }.to_string(),
@@ -87,7 +112,7 @@ fn bool_filter(value: &Value) -> bool {
 }
 
 fn int_filter(
-    value: &Value,
+    Def(ref value): Def,
     default: Option<Value>,
     base: Option<u32>,
     kwargs: Kwargs,
@@ -147,7 +172,7 @@ fn int_value(value: &Value, default: Value, base: u32) -> Value {
 /// Jinja's `round`: `common` rounds as Python's `round()` (half to even),
 /// `ceil` and `floor` as named; the result is a float.
 fn round_filter(
-    value: &Value,
+    Def(ref value): Def,
     precision: Option<i32>,
     method: Option<String>,
 ) -> Result<Value, Error> {
@@ -176,7 +201,7 @@ fn round_filter(
 }
 
 /// Jinja's `replace(old, new, count)`, on Python's `str()` of the value.
-fn replace(value: &Value, old: String, new: String, count: Option<i64>) -> Value {
+fn replace(Def(ref value): Def, old: String, new: String, count: Option<i64>) -> Value {
     let s = py_str(value);
     let out = match count {
         Some(n) if n >= 0 => s.replacen(&old, &new, n as usize),
@@ -189,14 +214,18 @@ fn replace(value: &Value, old: String, new: String, count: Option<i64>) -> Value
     }
 }
 
-fn string_filter(value: &Value) -> Value {
+fn string_filter(Def(ref value): Def) -> Value {
     if value.kind() == ValueKind::String {
         return value.clone();
     }
     Value::from(py_str(value))
 }
 
-fn join(value: &Value, sep: Option<String>, attribute: Option<String>) -> Result<String, Error> {
+fn join(
+    Def(ref value): Def,
+    sep: Option<String>,
+    attribute: Option<String>,
+) -> Result<String, Error> {
     if value.kind() == ValueKind::String {
         return Ok(value
             .as_str()
@@ -242,7 +271,7 @@ fn dedup(values: Vec<Value>, key: impl Fn(&Value) -> Value) -> Vec<Value> {
     out
 }
 
-fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+fn unique(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
     let case_sensitive: Option<bool> = kwargs.get("case_sensitive")?;
     let attribute: Option<String> = kwargs.get("attribute")?;
     kwargs.assert_all_used()?;
@@ -260,13 +289,13 @@ fn unique(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
-fn union(a: &Value, b: &Value) -> Result<Value, Error> {
+fn union(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
     let mut all = items(a)?;
     all.extend(items(b)?);
     Ok(Value::from(dedup(all, Value::clone)))
 }
 
-fn difference(a: &Value, b: &Value) -> Result<Value, Error> {
+fn difference(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
     let other = items(b)?;
     let keep: Vec<Value> = items(a)?
         .into_iter()
@@ -275,7 +304,7 @@ fn difference(a: &Value, b: &Value) -> Result<Value, Error> {
     Ok(Value::from(dedup(keep, Value::clone)))
 }
 
-fn intersect(a: &Value, b: &Value) -> Result<Value, Error> {
+fn intersect(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
     let other = items(b)?;
     let keep: Vec<Value> = items(a)?
         .into_iter()
@@ -360,7 +389,7 @@ fn py_replacement(repl: &str) -> String {
 }
 
 fn regex_replace(
-    value: &Value,
+    Def(ref value): Def,
     pattern: Option<String>,
     replacement: Option<String>,
     kwargs: Kwargs,
@@ -391,7 +420,7 @@ fn regex_replace(
     Ok(re.replacen(&text, limit, repl.as_str()).into_owned())
 }
 
-fn regex_search(value: &Value, pattern: String, kwargs: Kwargs) -> Result<Value, Error> {
+fn regex_search(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<Value, Error> {
     let ignorecase: Option<bool> = kwargs.get("ignorecase")?;
     let multiline: Option<bool> = kwargs.get("multiline")?;
     kwargs.assert_all_used()?;
@@ -406,7 +435,12 @@ fn regex_search(value: &Value, pattern: String, kwargs: Kwargs) -> Result<Value,
         .map_or(Value::from(()), |m| Value::from(m.as_str())))
 }
 
-fn ternary(value: &Value, true_val: Value, false_val: Value, none_val: Option<Value>) -> Value {
+fn ternary(
+    Def(ref value): Def,
+    true_val: Value,
+    false_val: Value,
+    none_val: Option<Value>,
+) -> Value {
     match none_val {
         Some(n) if value.is_none() && !n.is_none() => n,
         _ if value.is_true() => true_val,
@@ -502,7 +536,7 @@ fn combine(args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(acc)
 }
 
-fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+fn dict2items(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
     let key_name: Option<String> = kwargs.get("key_name")?;
     let value_name: Option<String> = kwargs.get("value_name")?;
     kwargs.assert_all_used()?;
@@ -523,7 +557,7 @@ fn dict2items(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
-fn items2dict(value: &Value, kwargs: Kwargs) -> Result<Value, Error> {
+fn items2dict(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
     let key_name: Option<String> = kwargs.get("key_name")?;
     let value_name: Option<String> = kwargs.get("value_name")?;
     kwargs.assert_all_used()?;
@@ -570,13 +604,13 @@ fn json_opts(
     })
 }
 
-fn to_json(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+fn to_json(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
     let opts = json_opts(&kwargs, None, false)?;
     kwargs.assert_all_used()?;
     Ok(py_json(value, &opts))
 }
 
-fn to_nice_json(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+fn to_nice_json(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
     let mut opts = json_opts(&kwargs, Some(4), true)?;
     kwargs.assert_all_used()?;
     opts.separators = Some((",".into(), ": ".into()));
@@ -599,51 +633,62 @@ fn yaml_opts(kwargs: &Kwargs, indent: usize, flow: Option<bool>) -> Result<DumpO
         default_flow_style: flow,
         allow_unicode: true,
         sort_keys: sort.unwrap_or(true),
+        astral_printable: false,
     })
 }
 
-fn to_yaml(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+fn to_yaml(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
     let opts = yaml_opts(&kwargs, 2, None)?;
     kwargs.assert_all_used()?;
     Ok(dump(&to_node(value), &opts))
 }
 
-fn to_nice_yaml(value: &Value, kwargs: Kwargs) -> Result<String, Error> {
+fn to_nice_yaml(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
     let opts = yaml_opts(&kwargs, 4, Some(false))?;
     kwargs.assert_all_used()?;
     Ok(dump(&to_node(value), &opts))
 }
 
-fn b64encode(value: &Value) -> String {
+fn b64encode(Def(ref value): Def) -> String {
     base64::engine::general_purpose::STANDARD.encode(py_str(value).as_bytes())
 }
 
-fn b64decode(value: &Value) -> Result<String, Error> {
+fn b64decode(Def(ref value): Def) -> Result<String, Error> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(py_str(value).trim().as_bytes())
         .map_err(|e| invalid(format!("invalid base64: {e}")))?;
     String::from_utf8(bytes).map_err(|e| invalid(format!("decoded base64 is not UTF-8: {e}")))
 }
 
-fn basename(value: &Value) -> String {
-    let p = py_str(value);
-    p.rsplit('/').next().unwrap_or_default().to_string()
+fn path_arg(value: &Value) -> Result<String, Error> {
+    match value.as_str() {
+        Some(s) => Ok(s.to_string()),
+        None => Err(invalid(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            value.kind()
+        ))),
+    }
 }
 
-fn dirname(value: &Value) -> String {
-    let p = py_str(value);
+fn basename(Def(ref value): Def) -> Result<String, Error> {
+    let p = path_arg(value)?;
+    Ok(p.rsplit('/').next().unwrap_or_default().to_string())
+}
+
+fn dirname(Def(ref value): Def) -> Result<String, Error> {
+    let p = path_arg(value)?;
     let head = match p.rfind('/') {
         Some(i) => &p[..=i],
         None => "",
     };
-    if !head.is_empty() && head.chars().any(|c| c != '/') {
+    Ok(if !head.is_empty() && head.chars().any(|c| c != '/') {
         head.trim_end_matches('/').to_string()
     } else {
         head.to_string()
-    }
+    })
 }
 
-fn quote(value: &Value) -> String {
+fn quote(Def(ref value): Def) -> String {
     let s = if value.is_none() {
         String::new()
     } else {
@@ -689,7 +734,7 @@ fn version_parts(v: &str) -> Vec<Result<u64, String>> {
 }
 
 fn version_test(
-    value: &Value,
+    Def(ref value): Def,
     other: &Value,
     op: Option<String>,
     kwargs: Kwargs,
@@ -721,7 +766,7 @@ fn regex_kw(kwargs: &Kwargs) -> Result<(bool, bool), Error> {
 
 fn match_test(
     state: &State,
-    value: &Value,
+    Def(ref value): Def,
     pattern: String,
     kwargs: Kwargs,
 ) -> Result<bool, Error> {
@@ -732,13 +777,13 @@ fn match_test(
     Ok(re.is_match(&py_str(value)))
 }
 
-fn search_test(value: &Value, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
+fn search_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     kwargs.assert_all_used()?;
     Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
 }
 
-fn regex_test(value: &Value, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
+fn regex_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     let match_type: Option<String> = kwargs.get("match_type")?;
     kwargs.assert_all_used()?;

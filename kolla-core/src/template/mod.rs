@@ -454,6 +454,21 @@ mod tests {
             "ERR t.j2:1: 'nope' is undefined"
         );
         assert_eq!(r("{{ nope | default('d') }}", json!({})), "d");
+        for f in [
+            "b64encode",
+            "bool",
+            "to_json",
+            "quote",
+            "lower",
+            "string",
+            "int",
+        ] {
+            assert_eq!(
+                r(&format!("x\n{{{{ nope | {f} }}}}"), json!({})),
+                "ERR t.j2:2: 'nope' is undefined",
+                "{f}"
+            );
+        }
         assert_eq!(r("{{ nope is defined }}", json!({})), "False");
     }
 

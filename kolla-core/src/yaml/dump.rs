@@ -29,6 +29,11 @@ pub struct DumpOptions {
     pub allow_unicode: bool,
     /// `sort_keys`.
     pub sort_keys: bool,
+    /// Whether characters beyond U+FFFF count as printable with
+    /// `allow_unicode`: true for PyYAML's Python emitter, false for libyaml's
+    /// C emitter (which Ansible's `to_yaml` filters use), which quotes and
+    /// escapes them.
+    pub astral_printable: bool,
 }
 
 impl Default for DumpOptions {
@@ -40,6 +45,7 @@ impl Default for DumpOptions {
             default_flow_style: Some(false),
             allow_unicode: false,
             sort_keys: true,
+            astral_printable: true,
         }
     }
 }
@@ -257,7 +263,7 @@ fn is_ws(c: Option<char>) -> bool {
     )
 }
 
-fn analyze(text: &[char], allow_unicode: bool) -> Analysis {
+fn analyze(text: &[char], allow_unicode: bool, astral: bool) -> Analysis {
     if text.is_empty() {
         return Analysis {
             empty: true,
@@ -321,7 +327,7 @@ fn analyze(text: &[char], allow_unicode: bool) -> Analysis {
             let printable_unicode = (ch == '\u{85}'
                 || ('\u{A0}'..='\u{D7FF}').contains(&ch)
                 || ('\u{E000}'..='\u{FFFD}').contains(&ch)
-                || ('\u{10000}'..'\u{10FFFF}').contains(&ch))
+                || (astral && ('\u{10000}'..'\u{10FFFF}').contains(&ch)))
                 && ch != '\u{FEFF}';
             if !printable_unicode || !allow_unicode {
                 special = true;
@@ -542,7 +548,7 @@ impl Emitter {
         }
         let (text, _, tag_len) = scalar_text(key);
         let chars: Vec<char> = text.chars().collect();
-        let a = analyze(&chars, self.opts.allow_unicode);
+        let a = analyze(&chars, self.opts.allow_unicode, self.opts.astral_printable);
         chars.len() + tag_len < 128 && !a.empty && !a.multiline
     }
 
@@ -603,7 +609,7 @@ impl Emitter {
     fn scalar(&mut self, node: &Node) {
         let (text, is_str, _) = scalar_text(node);
         let chars: Vec<char> = text.chars().collect();
-        let a = analyze(&chars, self.opts.allow_unicode);
+        let a = analyze(&chars, self.opts.allow_unicode, self.opts.astral_printable);
         let implicit_plain = !is_str || !plain_is_not_str(&text);
         let ctx = self.ctx;
         let style = if implicit_plain
