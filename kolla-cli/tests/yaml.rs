@@ -191,3 +191,38 @@ fn render_prints_or_fails_with_location() {
         "[DEFAULT]\nport = 1\n"
     );
 }
+
+#[test]
+fn ansible_golden_cases_through_the_cli() {
+    // Upstream's bytes (tests/ansible/golden/merge_yaml), written by
+    // kolla-ansible 22.2.0's merge_yaml under ansible-playbook.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/ansible");
+    let cases = kolla_core::yaml::load(
+        "cases.yml",
+        &std::fs::read_to_string(root.join("data/merge_yaml/cases.yml")).unwrap(),
+    )
+    .unwrap();
+    let vars = r#"{"val": 5, "name": "n1", "enable_x": "yes", "port": "8774", "items": ["a", 1]}"#;
+    for case in cases["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let mut args: Vec<String> = vec!["merge-yaml".into(), "-e".into(), vars.into()];
+        if case["extend_lists"].as_bool() == Some(true) {
+            args.push("--extend-lists".into());
+        }
+        if let Some(w) = case["yaml_width"].as_u64() {
+            args.extend(["--yaml-width".into(), w.to_string()]);
+        }
+        for s in case["sources"].as_array().unwrap() {
+            let p = root
+                .join("data/merge_yaml")
+                .join(name)
+                .join(s.as_str().unwrap());
+            args.push(p.display().to_string());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = kolla(&refs);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let want = std::fs::read(root.join(format!("golden/merge_yaml/{name}.yml"))).unwrap();
+        assert_eq!(out.stdout, want, "case {name}");
+    }
+}

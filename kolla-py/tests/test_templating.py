@@ -78,3 +78,22 @@ def test_render_template_text_and_path(tmp_path: Path) -> None:
     with pytest.raises(kolla_rs.TemplateError) as e:
         kolla_rs.render_template("a\n{% if %}", name="bad.j2")
     assert e.value.path == "bad.j2" and e.value.line == 2
+
+
+def test_ansible_golden_cases_through_python() -> None:
+    """Upstream's bytes (tests/ansible/golden/merge_yaml) through kolla_rs.merge_yaml."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "tests" / "ansible"
+    cases = yaml.safe_load((root / "data/merge_yaml/cases.yml").read_text())["cases"]
+    variables = {"val": 5, "name": "n1", "enable_x": "yes", "port": "8774", "items": ["a", 1]}
+    assert len(cases) >= 14
+    for case in cases:
+        d = root / "data/merge_yaml" / case["name"]
+        out = kolla_rs.merge_yaml(
+            [d / s for s in case["sources"]],
+            extend_lists=case.get("extend_lists", False),
+            yaml_width=case.get("yaml_width"),
+            variables=variables,
+        )
+        assert out == (root / "golden/merge_yaml" / f"{case['name']}.yml").read_text(encoding="utf-8"), case
