@@ -58,11 +58,24 @@ pub struct RenderOptions {
     pub lstrip_blocks: bool,
 }
 
-/// Builds a fresh environment configured like Ansible's Jinja2.
+/// Builds a fresh environment configured like Ansible's Jinja2 (default
+/// [`RenderOptions`]).
 ///
 /// Most callers want [`render`] or [`compile`], which share one environment
-/// built once; this is for callers that add their own globals.
-pub fn environment(opts: RenderOptions) -> Environment<'static> {
+/// built once; this is for callers that add their own globals or templates.
+///
+/// ```
+/// let mut env = kolla_core::template::environment();
+/// env.add_template("t", "{{ x | bool }}").unwrap();
+/// let out = env.get_template("t").unwrap().render(serde_json::json!({"x": "yes"})).unwrap();
+/// assert_eq!(out, "True");
+/// ```
+pub fn environment() -> Environment<'static> {
+    environment_with(RenderOptions::default())
+}
+
+/// [`environment`] with explicit [`RenderOptions`].
+pub fn environment_with(opts: RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -78,9 +91,9 @@ fn shared(opts: RenderOptions) -> &'static Environment<'static> {
     static PLAIN: OnceLock<Environment<'static>> = OnceLock::new();
     static LSTRIP: OnceLock<Environment<'static>> = OnceLock::new();
     if opts.lstrip_blocks {
-        LSTRIP.get_or_init(|| environment(opts))
+        LSTRIP.get_or_init(|| environment_with(opts))
     } else {
-        PLAIN.get_or_init(|| environment(opts))
+        PLAIN.get_or_init(|| environment_with(opts))
     }
 }
 
@@ -113,7 +126,7 @@ impl std::fmt::Debug for Template {
 pub fn compile(name: &str, source: &str, opts: RenderOptions) -> Result<Template, Error> {
     // The template lives in its own environment (building one is a few map
     // inserts); one-off renders share a static one.
-    let mut env = environment(opts);
+    let mut env = environment_with(opts);
     let lexed = verbatim_string_literals(source).into_owned();
     env.add_template_owned(name.to_string(), lexed.clone())
         .map_err(|e| wrap(name, &lexed, e, None))?;

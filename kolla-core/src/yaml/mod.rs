@@ -8,6 +8,15 @@
 //! Values are [`serde_json::Value`]s (with key order kept). Mapping keys that
 //! are not strings are turned into the text Python's `str()` gives them
 //! (`True`, `None`, `8`), which is what Ansible does when it stores variables.
+//!
+//! For kolla-ansible's `merge_yaml`, which must write YAML back byte for
+//! byte as PyYAML does, three submodules go further:
+//!
+//! - [`node`]: a node model with typed keys, shared (aliased) collections,
+//!   timestamps and key lines, loaded as PyYAML's `safe_load` does;
+//! - [`dump`]: a PyYAML-compatible emitter (`yaml.dump` and the options
+//!   Ansible's `to_yaml` filters use);
+//! - [`merge`]: the merge itself, from texts or from template files.
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
