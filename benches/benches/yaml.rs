@@ -92,7 +92,7 @@ fn bench(c: &mut Criterion) {
     });
     let mut g = c.benchmark_group("template");
     let compiled =
-        kolla_core::template::compile("nova.conf.j2", &tmpl, Default::default()).unwrap();
+        kolla_core::template::compile("nova.conf.j2", &tmpl, &Default::default()).unwrap();
     g.bench_function("render_nova_like_40_sections_precompiled", |b| {
         b.iter(|| compiled.render(&vars).unwrap())
     });

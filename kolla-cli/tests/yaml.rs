@@ -176,6 +176,14 @@ fn render_prints_or_fails_with_location() {
         text(&out.stderr)
     );
 
+    // Includes are found next to the template.
+    std::fs::write(dir.path().join("part.j2"), "x = {{ port }}\n").unwrap();
+    let inc = dir.path().join("inc.j2");
+    std::fs::write(&inc, "[a]\n{% include 'part.j2' %}").unwrap();
+    let out = kolla(&["render", inc.to_str().unwrap(), "-e", "port=2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[a]\nx = 2\n");
+
     let dest = dir.path().join("nova.conf");
     let out = kolla(&[
         "render",

@@ -114,6 +114,14 @@ pub fn render(args: RenderArgs, format: Format) -> anyhow::Result<ExitCode> {
     let source = std::fs::read_to_string(&args.template)
         .map_err(|e| kolla_core::Error::from(kolla_core::IoError::new(&args.template, e)))?;
     let name = args.template.display().to_string();
-    let text = kolla_core::template::render(&name, &source, &vars)?;
+    let opts = kolla_core::template::RenderOptions {
+        search_path: args
+            .template
+            .parent()
+            .map(|d| vec![d.to_path_buf()])
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let text = kolla_core::template::render_with(&name, &source, &vars, &opts)?;
     emit(&text, &args.out, format)
 }

@@ -50,12 +50,16 @@ impl Error {
 }
 
 /// Options that differ between Ansible's callers of the templar.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderOptions {
     /// `lstrip_blocks`: strip spaces and tabs before a block tag on its line.
     /// kolla-ansible's `merge_yaml` (22.2.0) turns it on for its sources;
     /// Ansible's default, and `merge_configs`, leave it off.
     pub lstrip_blocks: bool,
+    /// Directories `{% include %}`, `{% import %}` and `{% extends %}` look
+    /// in, in order (Ansible: the playbook dir, its `templates/`, and the
+    /// template's own directory). Empty: no other templates can be loaded.
+    pub search_path: Vec<std::path::PathBuf>,
 }
 
 /// Builds a fresh environment configured like Ansible's Jinja2 (default
@@ -71,11 +75,11 @@ pub struct RenderOptions {
 /// assert_eq!(out, "True");
 /// ```
 pub fn environment() -> Environment<'static> {
-    environment_with(RenderOptions::default())
+    environment_with(&RenderOptions::default())
 }
 
 /// [`environment`] with explicit [`RenderOptions`].
-pub fn environment_with(opts: RenderOptions) -> Environment<'static> {
+pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
@@ -84,10 +88,28 @@ pub fn environment_with(opts: RenderOptions) -> Environment<'static> {
     env.set_formatter(pyfmt::formatter);
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     filters::register(&mut env);
+    if !opts.search_path.is_empty() {
+        let dirs = opts.search_path.clone();
+        env.set_loader(move |name: &str| {
+            for dir in &dirs {
+                match std::fs::read_to_string(dir.join(name)) {
+                    Ok(text) => return Ok(Some(verbatim_string_literals(&text).into_owned())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read template {name}: {e}"),
+                        ))
+                    }
+                }
+            }
+            Ok(None)
+        });
+    }
     env
 }
 
-fn shared(opts: RenderOptions) -> &'static Environment<'static> {
+fn shared(opts: &RenderOptions) -> &'static Environment<'static> {
     static PLAIN: OnceLock<Environment<'static>> = OnceLock::new();
     static LSTRIP: OnceLock<Environment<'static>> = OnceLock::new();
     if opts.lstrip_blocks {
@@ -115,7 +137,7 @@ impl std::fmt::Debug for Template {
 /// Parses `source` (named `name` in errors) once.
 ///
 /// ```
-/// let t = kolla_core::template::compile("t.j2", "port = {{ port }}\n", Default::default()).unwrap();
+/// let t = kolla_core::template::compile("t.j2", "port = {{ port }}\n", &Default::default()).unwrap();
 /// for p in [1, 2] {
 ///     assert_eq!(t.render(&serde_json::json!({"port": p})).unwrap(), format!("port = {p}\n"));
 /// }
@@ -123,7 +145,7 @@ impl std::fmt::Debug for Template {
 ///
 /// # Errors
 /// [`Error::Render`] for a syntax error, with the template name and line.
-pub fn compile(name: &str, source: &str, opts: RenderOptions) -> Result<Template, Error> {
+pub fn compile(name: &str, source: &str, opts: &RenderOptions) -> Result<Template, Error> {
     // The template lives in its own environment (building one is a few map
     // inserts); one-off renders share a static one.
     let mut env = environment_with(opts);
@@ -269,7 +291,7 @@ fn verbatim_string_literals(source: &str) -> std::borrow::Cow<'_, str> {
 /// # Errors
 /// [`Error::Render`] with the template name and line.
 pub fn render(name: &str, source: &str, vars: &serde_json::Value) -> Result<String, Error> {
-    render_with(name, source, vars, RenderOptions::default())
+    render_with(name, source, vars, &RenderOptions::default())
 }
 
 /// [`render`] with explicit [`RenderOptions`].
@@ -280,8 +302,11 @@ pub fn render_with(
     name: &str,
     source: &str,
     vars: &serde_json::Value,
-    opts: RenderOptions,
+    opts: &RenderOptions,
 ) -> Result<String, Error> {
+    if !opts.search_path.is_empty() {
+        return compile(name, source, opts)?.render(vars);
+    }
     let source = verbatim_string_literals(source);
     let out = shared(opts)
         .render_named_str(name, &source, vars)
@@ -303,15 +328,31 @@ fn keep_trailing_newlines(source: &str, mut out: String) -> String {
 /// Turns a minijinja error into ours: `name:line: message`, with the name
 /// of the undefined variable recovered from the failing expression.
 fn wrap(name: &str, source: &str, e: minijinja::Error, vars: Option<&serde_json::Value>) -> Error {
-    let line = e.line().unwrap_or(1);
-    let message = match e.kind() {
+    // An error inside an included template is wrapped; report the innermost.
+    let mut inner = &e;
+    while let Some(next) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        inner = next;
+    }
+    let line = inner.line().unwrap_or(1);
+    // An error inside an included template names that template.
+    let (name, in_self) = match inner.name() {
+        Some(n) if n != name => (n.to_string(), false),
+        _ => (name.to_string(), true),
+    };
+    let message = match inner.kind() {
         minijinja::ErrorKind::UndefinedError => {
-            match e.range().and_then(|r| undefined_name(source, r, vars)) {
+            match inner
+                .range()
+                .filter(|_| in_self)
+                .and_then(|r| undefined_name(source, r, vars))
+            {
                 Some(var) => format!("'{var}' is undefined"),
                 None => "a variable is undefined".to_string(),
             }
         }
-        kind => match e.detail() {
+        kind => match inner.detail() {
             Some(d) => format!("{kind}: {d}"),
             None => kind.to_string(),
         },
@@ -486,15 +527,33 @@ mod tests {
     }
 
     #[test]
+    fn includes_come_from_the_search_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("part.j2"), "x = {{ x }}\n").unwrap();
+        let opts = RenderOptions {
+            search_path: vec![dir.path().join("nope"), dir.path().to_path_buf()],
+            ..Default::default()
+        };
+        let out =
+            render_with("t", "[a]\n{% include 'part.j2' %}", &json!({"x": 1}), &opts).unwrap();
+        assert_eq!(out, "[a]\nx = 1\n");
+        let err = render("t", "{% include 'part.j2' %}", &json!({})).unwrap_err();
+        assert!(err.to_string().starts_with("t:1:"), "{err}");
+        let err = render_with("t", "a\n{% include 'part.j2' %}", &json!({}), &opts).unwrap_err();
+        assert!(err.to_string().starts_with("part.j2:1: "), "{err}");
+    }
+
+    #[test]
     fn lstrip_blocks_is_an_option() {
         let src = "a:\n  {% if true %}\n  b: 1\n  {% endif %}\n";
-        let plain = render_with("t", src, &json!({}), RenderOptions::default()).unwrap();
+        let plain = render_with("t", src, &json!({}), &RenderOptions::default()).unwrap();
         let strip = render_with(
             "t",
             src,
             &json!({}),
-            RenderOptions {
+            &RenderOptions {
                 lstrip_blocks: true,
+                ..Default::default()
             },
         )
         .unwrap();

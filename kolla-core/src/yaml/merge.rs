@@ -184,7 +184,8 @@ pub enum Missing {
 
 /// The whole `merge_yaml` action on files: each readable source is
 /// rendered as a template with `vars` (with `lstrip_blocks`, as
-/// kolla-ansible 22.2.0 renders these sources), then parsed and merged.
+/// kolla-ansible 22.2.0 renders these sources; includes are looked up in the
+/// source's directory), then parsed and merged.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -226,14 +227,14 @@ pub fn merge_yaml_files<P: AsRef<std::path::Path>>(
             }
             Err(e) => return Err(crate::IoError::new(path, e).into()),
         };
-        let rendered = render_with(
-            &origin,
-            &text,
-            vars,
-            RenderOptions {
-                lstrip_blocks: true,
-            },
-        )?;
+        let render_opts = RenderOptions {
+            lstrip_blocks: true,
+            search_path: path
+                .parent()
+                .map(|d| vec![d.to_path_buf()])
+                .unwrap_or_default(),
+        };
+        let rendered = render_with(&origin, &text, vars, &render_opts)?;
         let doc = load_node(&origin, &rendered)?;
         merge_document(acc_map, &origin, &doc, opts.extend_lists)?;
     }
