@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::node::{plain_is_not_str, Map, Node, Seq};
+use super::node::{plain_is_not_str, Map, Mapping, Node, Seq};
 
 /// How to lay out the YAML (the `yaml.dump` keyword arguments we support).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,9 +211,10 @@ impl Anchors {
                 }
             }
             Node::Map(m) => {
-                for (k, v) in sorted_pairs(m, sort) {
-                    self.scan(&k, sort);
-                    self.scan(&v, sort);
+                let mb = m.borrow();
+                for (k, v) in sorted_pairs(&mb, sort) {
+                    self.scan(k, sort);
+                    self.scan(v, sort);
                 }
             }
             _ => {}
@@ -227,9 +228,8 @@ impl Anchors {
 
 /// The pairs of a mapping in the order PyYAML writes them: sorted when every
 /// pair of keys can be compared, otherwise insertion order.
-fn sorted_pairs(m: &Map, sort: bool) -> Vec<(Node, Node)> {
-    let m = m.borrow();
-    let mut pairs: Vec<(Node, Node)> = m.iter().map(|e| (e.key.clone(), e.value.clone())).collect();
+fn sorted_pairs(m: &Mapping, sort: bool) -> Vec<(&Node, &Node)> {
+    let mut pairs: Vec<(&Node, &Node)> = m.iter().map(|e| (&e.key, &e.value)).collect();
     if sort && pairs.len() > 1 {
         let comparable = pairs.windows(2).all(|w| w[0].0.py_cmp(&w[1].0).is_some())
             && pairs.iter().all(|(k, _)| pairs[0].0.py_cmp(k).is_some());
@@ -509,7 +509,8 @@ impl Emitter {
     }
 
     fn seq(&mut self, s: &Seq) {
-        let items: Vec<Node> = s.borrow().clone();
+        let sb = s.borrow();
+        let items: &[Node] = &sb;
         let flow =
             self.flow_level > 0 || items.is_empty() || self.flow_style_for(&Node::Seq(s.clone()));
         if flow {
@@ -531,7 +532,7 @@ impl Emitter {
         } else {
             let indentless = self.ctx.mapping && !self.indention;
             self.increase_indent(false, indentless);
-            for item in &items {
+            for item in items {
                 self.write_indent();
                 self.write_indicator("-", true, false, true);
                 self.node(item, Ctx::default());
@@ -553,7 +554,8 @@ impl Emitter {
     }
 
     fn map(&mut self, m: &Map) {
-        let pairs = sorted_pairs(m, self.opts.sort_keys);
+        let mb = m.borrow();
+        let pairs = sorted_pairs(&mb, self.opts.sort_keys);
         let flow =
             self.flow_level > 0 || pairs.is_empty() || self.flow_style_for(&Node::Map(m.clone()));
         let key_ctx = |simple| Ctx {
