@@ -231,10 +231,10 @@ impl Anchors {
 fn sorted_pairs(m: &Mapping, sort: bool) -> Vec<(&Node, &Node)> {
     let mut pairs: Vec<(&Node, &Node)> = m.iter().map(|e| (&e.key, &e.value)).collect();
     if sort && pairs.len() > 1 {
-        let comparable = pairs.windows(2).all(|w| w[0].0.py_cmp(&w[1].0).is_some())
+        let comparable = pairs.windows(2).all(|w| w[0].0.py_cmp(w[1].0).is_some())
             && pairs.iter().all(|(k, _)| pairs[0].0.py_cmp(k).is_some());
         if comparable {
-            pairs.sort_by(|a, b| a.0.py_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            pairs.sort_by(|a, b| a.0.py_cmp(b.0).unwrap_or(std::cmp::Ordering::Equal));
         }
     }
     pairs
