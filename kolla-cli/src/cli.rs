@@ -43,6 +43,10 @@ pub enum Command {
     MergeIni(commands::merge_ini::Args),
     /// Read Ansible inventories: list, graph, host variables, patterns, checks.
     Inventory(commands::inventory::Args),
+    /// Merge YAML files as kolla-ansible's merge_yaml does (each rendered as a template first).
+    MergeYaml(commands::yaml::MergeArgs),
+    /// Render a Jinja template the way Ansible does.
+    Render(commands::yaml::RenderArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -54,6 +58,8 @@ pub fn execute() -> ExitCode {
         Command::Images(args) => commands::images::run(args, cli.format),
         Command::MergeIni(args) => commands::merge_ini::run(args, cli.format),
         Command::Inventory(args) => commands::inventory::run(args, cli.format),
+        Command::MergeYaml(args) => commands::yaml::merge(args, cli.format),
+        Command::Render(args) => commands::yaml::render(args, cli.format),
     };
     match result {
         Ok(code) => code,

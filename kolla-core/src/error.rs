@@ -121,6 +121,7 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Io(_) => "io",
+            Error::Yaml(e) if e.is_merge() => "config",
             Error::Yaml(_) => "yaml",
             Error::Config(_) => "config",
             Error::Template(_) => "template",
@@ -146,7 +147,7 @@ impl Error {
     pub fn path(&self) -> Option<String> {
         match self {
             Error::Io(e) => Some(e.path.display().to_string()),
-            Error::Yaml(crate::yaml::Error::NotAMapping { origin, .. }) => Some(origin.clone()),
+            Error::Yaml(e) => e.origin().map(str::to_string),
             Error::Config(e) => Some(e.path().to_owned()),
             Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),

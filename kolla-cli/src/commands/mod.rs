@@ -2,9 +2,10 @@
 
 pub mod container;
 pub mod images;
-pub mod merge_ini;
 pub mod inventory;
+pub mod merge_ini;
 pub mod prechecks;
+pub mod yaml;
 
 /// A current-thread runtime for commands that talk to the engine.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

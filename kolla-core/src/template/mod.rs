@@ -1,11 +1,23 @@
 //! Jinja templating configured the way Ansible renders kolla's templates.
 //!
-//! One environment, built once: undefined variables are errors that name the
-//! template, the line and the variable; `trim_blocks` is on and the final
-//! newline is kept, as in Ansible's templar.
+//! One environment, built once and shared: undefined variables are errors
+//! that name the template, the line and the variable
+//! (`nova.conf.j2:3: 'nova_api_port' is undefined`); `trim_blocks` is on
+//! (also after `{# #}` comments) and the final newline is kept, as in
+//! Ansible's templar. Output is Python-compatible: `{{ true }}` prints
+//! `True`, `{{ none }}` prints `None`, lists and dicts print as Python's
+//! `repr` does. The filters and tests kolla's templates use are registered
+//! with Ansible's semantics (see [`filters`]).
+//!
+//! Parse once, render many: [`compile`] returns a [`Template`] that renders
+//! with any number of variable sets.
+
+use std::sync::OnceLock;
 
 use minijinja::{Environment, UndefinedBehavior};
 
+pub mod filters;
+pub mod pyfmt;
 mod vars;
 pub use vars::Vars;
 
@@ -20,7 +32,7 @@ pub enum Error {
     Render {
         /// The template and line.
         location: Location,
-        /// minijinja's description.
+        /// What went wrong (`'x' is undefined`, `syntax error: ...`).
         message: String,
         /// The underlying error.
         #[source]
@@ -37,35 +49,515 @@ impl Error {
     }
 }
 
-/// Builds the environment every kolla-rs rendering uses.
+/// Options that differ between Ansible's callers of the templar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// `lstrip_blocks`: strip spaces and tabs before a block tag on its line.
+    /// kolla-ansible's `merge_yaml` (22.2.0) turns it on for its sources;
+    /// Ansible's default, and `merge_configs`, leave it off.
+    pub lstrip_blocks: bool,
+    /// Directories `{% include %}`, `{% import %}` and `{% extends %}` look
+    /// in, in order (Ansible: the playbook dir, its `templates/`, and the
+    /// template's own directory). Empty: no other templates can be loaded.
+    pub search_path: Vec<std::path::PathBuf>,
+}
+
+/// Builds a fresh environment configured like Ansible's Jinja2 (default
+/// [`RenderOptions`]).
+///
+/// Most callers want [`render`] or [`compile`], which share one environment
+/// built once; this is for callers that add their own globals or templates.
+///
+/// ```
+/// let mut env = kolla_core::template::environment();
+/// env.add_template("t", "{{ x | bool }}").unwrap();
+/// let out = env.get_template("t").unwrap().render(serde_json::json!({"x": "yes"})).unwrap();
+/// assert_eq!(out, "True");
+/// ```
 pub fn environment() -> Environment<'static> {
+    environment_with(&RenderOptions::default())
+}
+
+/// [`environment`] with explicit [`RenderOptions`].
+pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
+    env.set_lstrip_blocks(opts.lstrip_blocks);
     env.set_keep_trailing_newline(true);
+    env.set_formatter(pyfmt::formatter);
+    env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
+    filters::register(&mut env);
+    if !opts.search_path.is_empty() {
+        let dirs = opts.search_path.clone();
+        env.set_loader(move |name: &str| {
+            for dir in &dirs {
+                match std::fs::read_to_string(dir.join(name)) {
+                    Ok(text) => return Ok(Some(verbatim_string_literals(&text).into_owned())),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => {
+                        return Err(minijinja::Error::new(
+                            minijinja::ErrorKind::InvalidOperation,
+                            format!("cannot read template {name}: {e}"),
+                        ))
+                    }
+                }
+            }
+            Ok(None)
+        });
+    }
     env
+}
+
+fn shared(opts: &RenderOptions) -> &'static Environment<'static> {
+    static PLAIN: OnceLock<Environment<'static>> = OnceLock::new();
+    static LSTRIP: OnceLock<Environment<'static>> = OnceLock::new();
+    if opts.lstrip_blocks {
+        LSTRIP.get_or_init(|| environment_with(opts))
+    } else {
+        PLAIN.get_or_init(|| environment_with(opts))
+    }
+}
+
+/// A parsed template, ready to render many times.
+pub struct Template {
+    env: Environment<'static>,
+    name: String,
+    source: String,
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// Parses `source` (named `name` in errors) once.
+///
+/// ```
+/// let t = kolla_core::template::compile("t.j2", "port = {{ port }}\n", &Default::default()).unwrap();
+/// for p in [1, 2] {
+///     assert_eq!(t.render(&serde_json::json!({"port": p})).unwrap(), format!("port = {p}\n"));
+/// }
+/// ```
+///
+/// # Errors
+/// [`Error::Render`] for a syntax error, with the template name and line.
+pub fn compile(name: &str, source: &str, opts: &RenderOptions) -> Result<Template, Error> {
+    // The template lives in its own environment (building one is a few map
+    // inserts); one-off renders share a static one.
+    let mut env = environment_with(opts);
+    let lexed = verbatim_string_literals(source).into_owned();
+    env.add_template_owned(name.to_string(), lexed.clone())
+        .map_err(|e| wrap(name, &lexed, e, None))?;
+    Ok(Template {
+        env,
+        name: name.to_string(),
+        source: lexed,
+    })
+}
+
+impl Template {
+    /// Renders with `vars` (any serializable value; usually a JSON object).
+    ///
+    /// # Errors
+    /// [`Error::Render`] naming the template, the line and, for undefined
+    /// variables, the variable.
+    pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
+        let wrap_e = |e| {
+            let ctx = serde_json::to_value(vars).ok();
+            wrap(&self.name, &self.source, e, ctx.as_ref())
+        };
+        let out = self
+            .env
+            .get_template(&self.name)
+            .map_err(wrap_e)?
+            .render(vars)
+            .map_err(wrap_e)?;
+        Ok(keep_trailing_newlines(&self.source, out))
+    }
+}
+
+/// Ansible 2.19 keeps backslashes in Jinja string literals as written
+/// (`'\\1'` stays two characters, `'a\nb'` has no newline), where Jinja and
+/// minijinja unescape them. Doubling every backslash inside a string literal
+/// of a tag makes minijinja's unescaping give back the text as written.
+/// Text outside tags, comments and `{% raw %}` blocks is untouched; no line
+/// moves.
+fn verbatim_string_literals(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains('\\') {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut rest = source;
+    loop {
+        // Next tag opening outside tags.
+        let Some(open) = rest.find('{') else {
+            out.push_str(rest);
+            break;
+        };
+        let after = &rest[open..];
+        let kind = after.as_bytes().get(1).copied();
+        match kind {
+            Some(b'{') | Some(b'%') => {
+                out.push_str(&rest[..open]);
+                let close = if kind == Some(b'{') { "}}" } else { "%}" };
+                // Scan the tag, doubling backslashes inside quotes.
+                let tag_body = &after[2..];
+                let mut quote: Option<char> = None;
+                let mut end = None;
+                let mut buf = String::from(&after[..2]);
+                let it = tag_body.char_indices();
+                for (i, c) in it {
+                    match quote {
+                        Some(q) => {
+                            if c == '\\' {
+                                buf.push_str("\\\\");
+                                continue;
+                            }
+                            if c == q {
+                                quote = None;
+                            }
+                            buf.push(c);
+                        }
+                        None => {
+                            if tag_body[i..].starts_with(close) {
+                                buf.push_str(close);
+                                end = Some(2 + i + close.len());
+                                break;
+                            }
+                            if c == '\'' || c == '"' {
+                                quote = Some(c);
+                            }
+                            buf.push(c);
+                        }
+                    }
+                }
+                let Some(end) = end else {
+                    // Unclosed tag: leave the rest for minijinja to report.
+                    out.push_str(after);
+                    break;
+                };
+                let is_raw = kind == Some(b'%')
+                    && buf[2..buf.len() - 2]
+                        .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+                        == "raw";
+                out.push_str(&buf);
+                rest = &after[end..];
+                if is_raw {
+                    // Copy verbatim up to the end of the raw block.
+                    match rest.find("endraw") {
+                        Some(p) => {
+                            let upto = rest[..p].rfind("{%").unwrap_or(p);
+                            out.push_str(&rest[..upto]);
+                            rest = &rest[upto..];
+                        }
+                        None => {
+                            out.push_str(rest);
+                            break;
+                        }
+                    }
+                }
+            }
+            Some(b'#') => {
+                // A comment: copy through its end.
+                let end = after.find("#}").map_or(after.len(), |p| p + 2);
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..end]);
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Renders `source` (named `name` in errors) with `vars`.
 ///
 /// ```
-/// let vars = serde_json::json!({"virt_type": "qemu"});
-/// let out = kolla_core::template::render("nova.conf", "[libvirt]\nvirt_type = {{ virt_type }}\n", &vars).unwrap();
-/// assert_eq!(out, "[libvirt]\nvirt_type = qemu\n");
+/// let vars = serde_json::json!({"virt_type": "qemu", "debug": true});
+/// let out = kolla_core::template::render("nova.conf", "[libvirt]\nvirt_type = {{ virt_type }}\ndebug = {{ debug }}\n", &vars).unwrap();
+/// assert_eq!(out, "[libvirt]\nvirt_type = qemu\ndebug = True\n");
 ///
-/// let err = kolla_core::template::render("nova.conf", "a\n{{ nope }}\n", &vars).unwrap_err();
-/// assert!(err.to_string().starts_with("nova.conf:2: "), "{err}");
+/// let err = kolla_core::template::render("nova.conf.j2", "a\n\n{{ nova_api_port }}\n", &vars).unwrap_err();
+/// assert_eq!(err.to_string(), "nova.conf.j2:3: 'nova_api_port' is undefined");
 /// ```
 ///
 /// # Errors
 /// [`Error::Render`] with the template name and line.
 pub fn render(name: &str, source: &str, vars: &serde_json::Value) -> Result<String, Error> {
-    let env = environment();
-    let wrap = |e: minijinja::Error| Error::Render {
-        location: Location::new(name, e.line().unwrap_or(1)),
-        message: e.to_string(),
-        source: e,
+    render_with(name, source, vars, &RenderOptions::default())
+}
+
+/// [`render`] with explicit [`RenderOptions`].
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with(
+    name: &str,
+    source: &str,
+    vars: &serde_json::Value,
+    opts: &RenderOptions,
+) -> Result<String, Error> {
+    if !opts.search_path.is_empty() {
+        return compile(name, source, opts)?.render(vars);
+    }
+    let source = verbatim_string_literals(source);
+    let out = shared(opts)
+        .render_named_str(name, &source, vars)
+        .map_err(|e| wrap(name, &source, e, Some(vars)))?;
+    Ok(keep_trailing_newlines(&source, out))
+}
+
+/// Ansible never lets a template lose its final newlines: when a block tag
+/// at the end swallowed them (`trim_blocks`), they are added back.
+fn keep_trailing_newlines(source: &str, mut out: String) -> String {
+    let count = |s: &str| s.len() - s.trim_end_matches('\n').len();
+    let (want, have) = (count(source), count(&out));
+    if want > have {
+        out.push_str(&"\n".repeat(want - have));
+    }
+    out
+}
+
+/// Turns a minijinja error into ours: `name:line: message`, with the name
+/// of the undefined variable recovered from the failing expression.
+fn wrap(name: &str, source: &str, e: minijinja::Error, vars: Option<&serde_json::Value>) -> Error {
+    // An error inside an included template is wrapped; report the innermost.
+    let mut inner = &e;
+    while let Some(next) =
+        std::error::Error::source(inner).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        inner = next;
+    }
+    let line = inner.line().unwrap_or(1);
+    // An error inside an included template names that template.
+    let (name, in_self) = match inner.name() {
+        Some(n) if n != name => (n.to_string(), false),
+        _ => (name.to_string(), true),
     };
-    let tmpl = env.template_from_named_str(name, source).map_err(wrap)?;
-    tmpl.render(vars).map_err(wrap)
+    let message = match inner.kind() {
+        minijinja::ErrorKind::UndefinedError => {
+            match inner
+                .range()
+                .filter(|_| in_self)
+                .and_then(|r| undefined_name(source, r, vars))
+            {
+                Some(var) => format!("'{var}' is undefined"),
+                None => "a variable is undefined".to_string(),
+            }
+        }
+        kind => match inner.detail() {
+            Some(d) => format!("{kind}: {d}"),
+            None => kind.to_string(),
+        },
+    };
+    Error::Render {
+        location: Location::new(name, line),
+        message,
+        source: e,
+    }
+}
+
+const KEYWORDS: &[&str] = &[
+    "if",
+    "elif",
+    "else",
+    "endif",
+    "for",
+    "endfor",
+    "in",
+    "not",
+    "and",
+    "or",
+    "is",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "set",
+    "endset",
+    "with",
+    "endwith",
+    "macro",
+    "endmacro",
+    "call",
+    "endcall",
+    "filter",
+    "endfilter",
+    "block",
+    "endblock",
+    "include",
+    "import",
+    "from",
+    "as",
+    "recursive",
+    "loop",
+    "raw",
+    "endraw",
+    "extends",
+    "ignore",
+    "missing",
+];
+
+/// The variable Ansible would name for an undefined error at `range`: the
+/// failing expression itself when it is a (dotted) name, otherwise the first
+/// name in the enclosing tag that the variables do not define.
+fn undefined_name(
+    source: &str,
+    range: std::ops::Range<usize>,
+    vars: Option<&serde_json::Value>,
+) -> Option<String> {
+    let text = source.get(range.clone())?.trim();
+    let before = source.get(..range.start)?.trim_end();
+    let is_name = |t: &str| {
+        !t.is_empty()
+            && t.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    };
+    let is_filter_or_test =
+        before.ends_with('|') || before.ends_with(" is") || before.ends_with(" not");
+    if is_name(text) && !is_filter_or_test && !KEYWORDS.contains(&text) {
+        return Some(text.trim_end_matches('.').to_string());
+    }
+    // Search the enclosing tag for a name the variables lack.
+    let open = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max()?;
+    let tag = source.get(open + 2..range.end)?;
+    let defined = |n: &str| vars.and_then(|v| v.get(n)).is_some();
+    let bytes = tag.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i] as char;
+        if c == '\'' || c == '"' {
+            // Skip string literals.
+            let end = tag[i + 1..].find(c).map_or(bytes.len(), |p| i + 1 + p + 1);
+            i = end;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < bytes.len()
+                && ((bytes[i] as char).is_ascii_alphanumeric() || bytes[i] == b'_')
+            {
+                i += 1;
+            }
+            let word = &tag[start..i];
+            let prev = tag[..start].trim_end();
+            let attr_or_filter = prev.ends_with('.')
+                || prev.ends_with('|')
+                || prev.ends_with(" is")
+                || prev.ends_with(" not");
+            if !attr_or_filter && !KEYWORDS.contains(&word) && !defined(word) {
+                return Some(word.to_string());
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn r(src: &str, vars: serde_json::Value) -> String {
+        render("t.j2", src, &vars).unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn python_output_and_trim_blocks() {
+        assert_eq!(r("{{ true }} {{ none }} {{ 1.0 }}", json!({})), "True  1.0");
+        assert_eq!(
+            r("{{ x }}", json!({"x": [1, "a", {"b": null, "c": false}]})),
+            "[1, 'a', {'b': None, 'c': False}]"
+        );
+        assert_eq!(r("[a]\n# {# c #}\nj = 1\n", json!({})), "[a]\n# j = 1\n");
+        assert_eq!(r("{% if true %}\nx\n{% endif %}\ny\n", json!({})), "x\ny\n");
+        assert_eq!(
+            r("{{ '{{' }} {% raw %}{{ x }}{% endraw %}", json!({})),
+            "{{ {{ x }}"
+        );
+    }
+
+    #[test]
+    fn undefined_names_the_variable_and_line() {
+        assert_eq!(
+            r("a\n{{ nope }}\n", json!({})),
+            "ERR t.j2:2: 'nope' is undefined"
+        );
+        assert_eq!(
+            r("{{ nope | upper }}", json!({})),
+            "ERR t.j2:1: 'nope' is undefined"
+        );
+        assert_eq!(
+            r("{% if nope %}x{% endif %}", json!({})),
+            "ERR t.j2:1: 'nope' is undefined"
+        );
+        assert_eq!(r("{{ nope | default('d') }}", json!({})), "d");
+        for f in [
+            "b64encode",
+            "bool",
+            "to_json",
+            "quote",
+            "lower",
+            "string",
+            "int",
+        ] {
+            assert_eq!(
+                r(&format!("x\n{{{{ nope | {f} }}}}"), json!({})),
+                "ERR t.j2:2: 'nope' is undefined",
+                "{f}"
+            );
+        }
+        assert_eq!(r("{{ nope is defined }}", json!({})), "False");
+    }
+
+    #[test]
+    fn includes_come_from_the_search_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("part.j2"), "x = {{ x }}\n").unwrap();
+        let opts = RenderOptions {
+            search_path: vec![dir.path().join("nope"), dir.path().to_path_buf()],
+            ..Default::default()
+        };
+        let out =
+            render_with("t", "[a]\n{% include 'part.j2' %}", &json!({"x": 1}), &opts).unwrap();
+        assert_eq!(out, "[a]\nx = 1\n");
+        let err = render("t", "{% include 'part.j2' %}", &json!({})).unwrap_err();
+        assert!(err.to_string().starts_with("t:1:"), "{err}");
+        let err = render_with("t", "a\n{% include 'part.j2' %}", &json!({}), &opts).unwrap_err();
+        assert!(err.to_string().starts_with("part.j2:1: "), "{err}");
+    }
+
+    #[test]
+    fn lstrip_blocks_is_an_option() {
+        let src = "a:\n  {% if true %}\n  b: 1\n  {% endif %}\n";
+        let plain = render_with("t", src, &json!({}), &RenderOptions::default()).unwrap();
+        let strip = render_with(
+            "t",
+            src,
+            &json!({}),
+            &RenderOptions {
+                lstrip_blocks: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(plain, "a:\n    b: 1\n  \n");
+        assert_eq!(strip, "a:\n  b: 1\n");
+    }
 }

@@ -37,7 +37,7 @@ impl Vars {
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
         let origin = path.display().to_string();
-        let value = crate::yaml::load(&origin, &text)?;
+        let value = load_json_or_yaml(&origin, &text)?;
         self.add_value(&origin, value)
     }
 
@@ -53,7 +53,7 @@ impl Vars {
             return self.add_file(Path::new(file));
         }
         if trimmed.starts_with('{') {
-            let value = crate::yaml::load("-e", trimmed)?;
+            let value = load_json_or_yaml("-e", trimmed)?;
             return self.add_value("-e", value);
         }
         for pair in split_words(arg).map_err(|m| bad_extra(arg, m))? {
@@ -101,6 +101,15 @@ impl Vars {
     pub fn as_map(&self) -> &Map<String, Value> {
         &self.map
     }
+}
+
+/// Ansible's `from_yaml`: JSON first (so `1e-07` is a float and `\ud83d\ude00`
+/// a surrogate pair), then YAML 1.1.
+fn load_json_or_yaml(origin: &str, text: &str) -> Result<Value, Error> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Ok(v);
+    }
+    Ok(crate::yaml::load(origin, text)?)
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -180,6 +189,17 @@ mod tests {
             .contains("-e"));
         assert!(v.add_extra("a='open").is_err());
         assert!(v.add_extra("{a: [").is_err());
+    }
+
+    #[test]
+    fn json_files_load_as_json_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v.json");
+        std::fs::write(&p, r#"{"f": 1e-07, "s": "\ud83d\ude00"}"#).unwrap();
+        let mut v = Vars::new();
+        v.add_file(&p).unwrap();
+        assert_eq!(v.as_map()["f"], json!(1e-07));
+        assert_eq!(v.as_map()["s"], "\u{1F600}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ from ._errors import (
     YamlError,
 )
 from .inventory import Inventory
+from .templating import merge_yaml, merge_yaml_texts, render_template
 
 __version__: str = _native.__version__
 
@@ -42,6 +43,9 @@ __all__ = [
     "merge_ini",
     "merge_ini_texts",
     "load_yaml",
+    "merge_yaml",
+    "merge_yaml_texts",
+    "render_template",
 ]
 
 

@@ -8,12 +8,25 @@
 //! Values are [`serde_json::Value`]s (with key order kept). Mapping keys that
 //! are not strings are turned into the text Python's `str()` gives them
 //! (`True`, `None`, `8`), which is what Ansible does when it stores variables.
+//!
+//! For kolla-ansible's `merge_yaml`, which must write YAML back byte for
+//! byte as PyYAML does, three submodules go further:
+//!
+//! - [`node`]: a node model with typed keys, shared (aliased) collections,
+//!   timestamps and key lines, loaded as PyYAML's `safe_load` does;
+//! - [`dump`]: a PyYAML-compatible emitter (`yaml.dump` and the options
+//!   Ansible's `to_yaml` filters use);
+//! - [`merge`]: the merge itself, from texts or from template files.
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::error::Location;
+
+pub mod dump;
+pub mod merge;
+pub mod node;
 
 /// A YAML document could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +54,35 @@ pub enum Error {
         /// What was found instead.
         found: &'static str,
     },
+    /// A `merge_yaml` source's top level is truthy but not a mapping
+    /// (upstream crashes with `'list' object has no attribute 'items'`).
+    #[error("{origin}: the top level of a YAML source to merge must be a mapping, found {found}")]
+    NotMappingDocument {
+        /// The source file.
+        origin: String,
+        /// Python's type name of what was found.
+        found: &'static str,
+    },
+    /// A mapping was merged onto a key holding a non-mapping (upstream
+    /// crashes with a Python `TypeError`).
+    #[error("{location}: cannot merge a mapping into `{key_path}`, which holds a {found} in an earlier source")]
+    MergeTypeClash {
+        /// The key in the later source.
+        location: Location,
+        /// Dotted path of the key.
+        key_path: String,
+        /// Python's type name of the earlier value.
+        found: &'static str,
+    },
+    /// With `extend_lists`, a list was to be extended with a non-list
+    /// (upstream's exact message).
+    #[error("{location}: {message}")]
+    ExtendLists {
+        /// The key in the later source.
+        location: Location,
+        /// Upstream's `Failure merging key ...` text.
+        message: String,
+    },
     /// An `-e` argument could not be parsed.
     #[error("-e {arg:?}: {message}")]
     BadExtraVars {
@@ -55,8 +97,34 @@ impl Error {
     /// Where in which file the error is.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Syntax { location, .. } | Error::UndefinedAlias { location } => Some(location),
-            Error::NotAMapping { .. } | Error::BadExtraVars { .. } => None,
+            Error::Syntax { location, .. }
+            | Error::UndefinedAlias { location }
+            | Error::MergeTypeClash { location, .. }
+            | Error::ExtendLists { location, .. } => Some(location),
+            Error::NotAMapping { .. }
+            | Error::BadExtraVars { .. }
+            | Error::NotMappingDocument { .. } => None,
+        }
+    }
+
+    /// True for errors of the merge itself (not of loading a document):
+    /// these reach Python as `ConfigMergeError`.
+    pub fn is_merge(&self) -> bool {
+        matches!(
+            self,
+            Error::NotMappingDocument { .. }
+                | Error::MergeTypeClash { .. }
+                | Error::ExtendLists { .. }
+        )
+    }
+
+    /// The file the error is about, when known.
+    pub fn origin(&self) -> Option<&str> {
+        match self {
+            Error::NotAMapping { origin, .. } | Error::NotMappingDocument { origin, .. } => {
+                Some(origin)
+            }
+            _ => self.location().map(|l| l.path.as_str()),
         }
     }
 }

@@ -1,0 +1,236 @@
+//! `kolla merge-yaml` and `kolla render`, run as the built binary.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output};
+
+fn kolla(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kolla"))
+        .args(args)
+        .output()
+        .expect("run kolla")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn merge_yaml_end_to_end_matches_upstream() {
+    let dir = tempfile::tempdir().unwrap();
+    let y1 = dir.path().join("y1.yml");
+    let y2 = dir.path().join("y2.yml");
+    std::fs::write(
+        &y1,
+        "b: {{ val }}\na:\n  list: [1, 2]\n  name: \"{{ name }}\"\n",
+    )
+    .unwrap();
+    std::fs::write(&y2, "a:\n  list: [3]\n  extra: café\n").unwrap();
+    let missing = dir.path().join("missing.yml");
+    let out = kolla(&[
+        "merge-yaml",
+        "--extend-lists",
+        "-e",
+        "val=5",
+        "-e",
+        "name=n1",
+        y1.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        y2.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "a:\n  extra: \"caf\\xE9\"\n  list:\n  - 1\n  - 2\n  - 3\n  name: n1\nb: 5\n"
+    );
+
+    // --strict: the missing source is an error naming it; nothing is written.
+    let dest = dir.path().join("out.yml");
+    let out = kolla(&[
+        "merge-yaml",
+        "--strict",
+        "-e",
+        "val=5 name=n1",
+        y1.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "-o",
+        dest.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("missing.yml"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!dest.exists());
+}
+
+#[test]
+fn merge_yaml_writes_dest_atomically_with_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yml");
+    std::fs::write(&a, format!("x: {}\n", "word ".repeat(10))).unwrap();
+    let vars = dir.path().join("vars.yml");
+    std::fs::write(&vars, "unused: 1\n").unwrap();
+    let dest = dir.path().join("out.yml");
+    let out = kolla(&[
+        "merge-yaml",
+        "--yaml-width",
+        "20",
+        "--vars",
+        vars.to_str().unwrap(),
+        a.to_str().unwrap(),
+        "-o",
+        dest.to_str().unwrap(),
+        "--mode",
+        "0640",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        std::fs::read_to_string(&dest).unwrap(),
+        "x: word word word word\n  word word word word\n  word word\n"
+    );
+    assert_eq!(
+        std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+
+    // A failing merge leaves the existing DEST as it was.
+    let bad = dir.path().join("bad.yml");
+    std::fs::write(&bad, "x: {y: 1}\n").unwrap();
+    let before = std::fs::read_to_string(&dest).unwrap();
+    let out = kolla(&[
+        "merge-yaml",
+        a.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "-o",
+        dest.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("bad.yml:1:") && err.contains("`x`"), "{err}");
+    assert_eq!(std::fs::read_to_string(&dest).unwrap(), before);
+}
+
+#[test]
+fn merge_yaml_errors_carry_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yml");
+    let b = dir.path().join("b.yml");
+    std::fs::write(&a, "y: [1, 2]\n").unwrap();
+    std::fs::write(&b, "\ny: three\n").unwrap();
+    let out = kolla(&[
+        "merge-yaml",
+        "--extend-lists",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("b.yml:2: Failure merging key `y` in dictionary `{'y': [1, 2]}`. Expecting a list, but received: `three`, which is of type: `<class 'str'>`"),
+        "{err}"
+    );
+    // JSON errors name the kind, path and line.
+    std::fs::write(&b, "a: [\n").unwrap();
+    let out = kolla(&["--format", "json", "merge-yaml", b.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(text(&out.stderr).trim()).unwrap();
+    assert_eq!(v["kind"], "yaml");
+    assert_eq!(v["path"], b.to_str().unwrap());
+    assert!(v["line"].as_u64().is_some());
+    // A template error in a source names the source and its line.
+    std::fs::write(&b, "a: 1\nb: {{ nope }}\n").unwrap();
+    let out = kolla(&["merge-yaml", b.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("b.yml:2: 'nope' is undefined"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn render_prints_or_fails_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("nova.conf.j2");
+    std::fs::write(
+        &t,
+        "[DEFAULT]\n{% if debug | bool %}\ndebug = {{ debug }}\n{% endif %}\nport = {{ port }}\n",
+    )
+    .unwrap();
+    let out = kolla(&[
+        "render",
+        t.to_str().unwrap(),
+        "-e",
+        "debug=yes",
+        "-e",
+        "{port: 8774}",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[DEFAULT]\ndebug = yes\nport = 8774\n");
+
+    let out = kolla(&["render", t.to_str().unwrap(), "-e", "debug=no"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("nova.conf.j2:5: 'port' is undefined"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Includes are found next to the template.
+    std::fs::write(dir.path().join("part.j2"), "x = {{ port }}\n").unwrap();
+    let inc = dir.path().join("inc.j2");
+    std::fs::write(&inc, "[a]\n{% include 'part.j2' %}").unwrap();
+    let out = kolla(&["render", inc.to_str().unwrap(), "-e", "port=2"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[a]\nx = 2\n");
+
+    let dest = dir.path().join("nova.conf");
+    let out = kolla(&[
+        "render",
+        t.to_str().unwrap(),
+        "-e",
+        "debug=no port=1",
+        "-o",
+        dest.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dest).unwrap(),
+        "[DEFAULT]\nport = 1\n"
+    );
+}
+
+#[test]
+fn ansible_golden_cases_through_the_cli() {
+    // Upstream's bytes (tests/ansible/golden/merge_yaml), written by
+    // kolla-ansible 22.2.0's merge_yaml under ansible-playbook.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/ansible");
+    let cases = kolla_core::yaml::load(
+        "cases.yml",
+        &std::fs::read_to_string(root.join("data/merge_yaml/cases.yml")).unwrap(),
+    )
+    .unwrap();
+    let vars = r#"{"val": 5, "name": "n1", "enable_x": "yes", "port": "8774", "items": ["a", 1]}"#;
+    for case in cases["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let mut args: Vec<String> = vec!["merge-yaml".into(), "-e".into(), vars.into()];
+        if case["extend_lists"].as_bool() == Some(true) {
+            args.push("--extend-lists".into());
+        }
+        if let Some(w) = case["yaml_width"].as_u64() {
+            args.extend(["--yaml-width".into(), w.to_string()]);
+        }
+        for s in case["sources"].as_array().unwrap() {
+            let p = root
+                .join("data/merge_yaml")
+                .join(name)
+                .join(s.as_str().unwrap());
+            args.push(p.display().to_string());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = kolla(&refs);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        let want = std::fs::read(root.join(format!("golden/merge_yaml/{name}.yml"))).unwrap();
+        assert_eq!(out.stdout, want, "case {name}");
+    }
+}

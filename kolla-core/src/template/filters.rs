@@ -1,0 +1,863 @@
+//! Ansible's filters and tests, with Ansible's semantics where they differ
+//! from Jinja's or minijinja's built-ins.
+//!
+//! Registered here (others come from minijinja's built-ins: `default`/`d`,
+//! `lower`, `upper`, `replace`, `select`, `reject`, `map`, `selectattr`,
+//! `length`, `first`, `last`, `list`, `trim`, ...):
+//!
+//! | filter | behaviour |
+//! |---|---|
+//! | `bool` | Ansible's `to_bool`: `yes/on/true/1` (any case) are true, `no/off/false/0` false |
+//! | `int` | Jinja's: `int(value, base)`, then `int(float(value))`, else the default (0) |
+//! | `string` | Python's `str()` (`True`, `None`, reprs) |
+//! | `join` | items joined with Python's `str()` |
+//! | `unique` | first occurrence kept; case-insensitive unless `case_sensitive=true` (Jinja) |
+//! | `union`, `difference`, `intersect` | first-occurrence order (upstream: Python set order) |
+//! | `regex_replace`, `regex_search` | Python `re` semantics for the common syntax; `\1`, `\g<name>` |
+//! | `ternary` | `value ? a : b`, with `none_val` |
+//! | `combine` | `recursive`, `list_merge` as Ansible |
+//! | `dict2items`, `items2dict` | with `key_name`, `value_name` |
+//! | `to_json`, `to_nice_json` | Python's `json.dumps` text |
+//! | `to_yaml`, `to_nice_yaml` | PyYAML's `yaml.dump` text (`allow_unicode`, flow style for leaves) |
+//! | `b64encode`, `b64decode`, `basename`, `dirname`, `quote` | Python's `base64`, `os.path`, `shlex.quote` |
+//!
+//! Tests: `version` (`version_compare`), `match`, `search`, `regex`, besides
+//! minijinja's `defined`, `undefined`, `none`, `string`, `mapping`, `in`, ...
+
+use base64::Engine;
+use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, State};
+
+use super::pyfmt::{py_json, py_str, to_node, JsonOptions};
+use crate::yaml::dump::{dump, DumpOptions};
+
+/// Registers every filter and test on `env`.
+pub fn register(env: &mut Environment<'_>) {
+    env.add_filter("bool", bool_filter);
+    env.add_filter("int", int_filter);
+    env.add_filter("string", string_filter);
+    env.add_filter("round", round_filter);
+    env.add_filter("replace", replace);
+    env.add_filter("lower", lower);
+    env.add_filter("upper", upper);
+    env.add_filter("join", join);
+    env.add_filter("unique", unique);
+    env.add_filter("union", union);
+    env.add_filter("difference", difference);
+    env.add_filter("intersect", intersect);
+    env.add_filter("regex_replace", regex_replace);
+    env.add_filter("regex_search", regex_search);
+    env.add_filter("ternary", ternary);
+    env.add_filter("combine", combine);
+    env.add_filter("dict2items", dict2items);
+    env.add_filter("items2dict", items2dict);
+    env.add_filter("to_json", to_json);
+    env.add_filter("to_nice_json", to_nice_json);
+    env.add_filter("to_yaml", to_yaml);
+    env.add_filter("to_nice_yaml", to_nice_yaml);
+    env.add_filter("b64encode", b64encode);
+    env.add_filter("b64decode", b64decode);
+    env.add_filter("basename", basename);
+    env.add_filter("dirname", dirname);
+    env.add_filter("quote", quote);
+    env.add_test("version", version_test);
+    env.add_test("version_compare", version_test);
+    env.add_test("match", match_test);
+    env.add_test("search", search_test);
+    env.add_test("regex", regex_test);
+}
+
+/// A filter's (or test's) input, which must be defined: Ansible fails when
+/// an undefined value reaches a filter, and so do we (strict undefined).
+struct Def(Value);
+
+impl ArgType<'_> for Def {
+    type Output = Def;
+
+    fn from_value(value: Option<&Value>) -> Result<Def, Error> {
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Def(v.clone())),
+            _ => Err(Error::from(ErrorKind::UndefinedError)),
+        }
+    }
+}
+
+fn lower(Def(ref value): Def) -> String {
+    py_str(value).to_lowercase()
+}
+
+fn upper(Def(ref value): Def) -> String {
+    py_str(value).to_uppercase()
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg.into())
+}
+
+fn items(value: &Value) -> Result<Vec<Value>, Error> {
+    Ok(value.try_iter()?.collect())
+}
+
+fn bool_filter(Def(ref value): Def) -> bool {
+    let text = match value.kind() {
+        ValueKind::String => value.as_str().unwrap_or_default().to_lowercase(),
+        ValueKind::Bool => if value.is_true() { "true" } else { "false" }.to_string(),
+        ValueKind::Number if value.is_integer() => value.to_string(),
+        ValueKind::Number => {
+            return f64::try_from(value.clone()).is_ok_and(|f| f == 1.0);
+        }
+        _ => return false,
+    };
+    matches!(text.as_str(), "yes" | "on" | "true" | "1")
+}
+
+fn int_filter(
+    Def(ref value): Def,
+    default: Option<Value>,
+    base: Option<u32>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let default_kw: Option<Value> = kwargs.get("default")?;
+    let base_kw: Option<u32> = kwargs.get("base")?;
+    kwargs.assert_all_used()?;
+    let default = default.or(default_kw).unwrap_or(Value::from(0));
+    let base = base.or(base_kw).unwrap_or(10);
+    Ok(int_value(value, default, base))
+}
+
+fn int_value(value: &Value, default: Value, base: u32) -> Value {
+    match value.kind() {
+        ValueKind::Bool => Value::from(i64::from(value.is_true())),
+        ValueKind::Number if value.is_integer() => value.clone(),
+        ValueKind::Number => match f64::try_from(value.clone()) {
+            Ok(f) if f.is_finite() => Value::from(f.trunc() as i128),
+            _ => default,
+        },
+        ValueKind::String => {
+            let s = value.as_str().unwrap_or_default().trim();
+            let cleaned = s.replace('_', "");
+            let (neg, body) = match cleaned.strip_prefix('-') {
+                Some(b) => (true, b.to_string()),
+                None => (false, cleaned.trim_start_matches('+').to_string()),
+            };
+            let body = match base {
+                16 => body
+                    .trim_start_matches("0x")
+                    .trim_start_matches("0X")
+                    .to_string(),
+                8 => body
+                    .trim_start_matches("0o")
+                    .trim_start_matches("0O")
+                    .to_string(),
+                2 => body
+                    .trim_start_matches("0b")
+                    .trim_start_matches("0B")
+                    .to_string(),
+                _ => body,
+            };
+            if !s.contains("__") && !s.starts_with('_') && !s.ends_with('_') {
+                if let Ok(i) = i128::from_str_radix(&body, base) {
+                    return Value::from(if neg { -i } else { i });
+                }
+            }
+            match s.parse::<f64>() {
+                Ok(f) if f.is_finite() => Value::from(f.trunc() as i128),
+                _ => default,
+            }
+        }
+        _ => default,
+    }
+}
+
+/// Jinja's `round`: `common` rounds as Python's `round()` (half to even),
+/// `ceil` and `floor` as named; the result is a float.
+fn round_filter(
+    Def(ref value): Def,
+    precision: Option<i32>,
+    method: Option<String>,
+) -> Result<Value, Error> {
+    let f = f64::try_from(value.clone()).map_err(|_| invalid("round needs a number"))?;
+    let p = precision.unwrap_or(0);
+    let scale = 10f64.powi(p);
+    let x = f * scale;
+    let r = match method.as_deref().unwrap_or("common") {
+        "common" => {
+            let r = x.round();
+            if (x - x.trunc()).abs() == 0.5 && r % 2.0 != 0.0 {
+                r - x.signum()
+            } else {
+                r
+            }
+        }
+        "ceil" => x.ceil(),
+        "floor" => x.floor(),
+        other => {
+            return Err(invalid(format!(
+                "method must be common, ceil or floor, not {other}"
+            )))
+        }
+    };
+    Ok(Value::from(r / scale))
+}
+
+/// Jinja's `replace(old, new, count)`, on Python's `str()` of the value.
+fn replace(Def(ref value): Def, old: String, new: String, count: Option<i64>) -> Value {
+    let s = py_str(value);
+    let out = match count {
+        Some(n) if n >= 0 => s.replacen(&old, &new, n as usize),
+        _ => s.replace(&old, &new),
+    };
+    if value.is_safe() {
+        Value::from_safe_string(out)
+    } else {
+        Value::from(out)
+    }
+}
+
+fn string_filter(Def(ref value): Def) -> Value {
+    if value.kind() == ValueKind::String {
+        return value.clone();
+    }
+    Value::from(py_str(value))
+}
+
+fn join(
+    Def(ref value): Def,
+    sep: Option<String>,
+    attribute: Option<String>,
+) -> Result<String, Error> {
+    if value.kind() == ValueKind::String {
+        return Ok(value
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .map(String::from)
+            .collect::<Vec<_>>()
+            .join(&sep.unwrap_or_default()));
+    }
+    let parts: Vec<String> = items(value)?
+        .iter()
+        .map(|v| match &attribute {
+            Some(a) => py_str(&get_path(v, a)),
+            None => py_str(v),
+        })
+        .collect();
+    Ok(parts.join(&sep.unwrap_or_default()))
+}
+
+/// `a.b.0` lookups as Jinja's `attribute=` arguments do.
+fn get_path(v: &Value, path: &str) -> Value {
+    let mut cur = v.clone();
+    for part in path.split('.') {
+        cur = match part.parse::<i64>() {
+            Ok(i) => cur.get_item(&Value::from(i)),
+            Err(_) => cur.get_attr(part),
+        }
+        .unwrap_or_default();
+    }
+    cur
+}
+
+fn dedup(values: Vec<Value>, key: impl Fn(&Value) -> Value) -> Vec<Value> {
+    let mut seen: Vec<Value> = Vec::new();
+    let mut out = Vec::new();
+    for v in values {
+        let k = key(&v);
+        if !seen.contains(&k) {
+            seen.push(k);
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn unique(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
+    let case_sensitive: Option<bool> = kwargs.get("case_sensitive")?;
+    let attribute: Option<String> = kwargs.get("attribute")?;
+    kwargs.assert_all_used()?;
+    let case_sensitive = case_sensitive.unwrap_or(false);
+    let out = dedup(items(value)?, |v| {
+        let v = match &attribute {
+            Some(a) => get_path(v, a),
+            None => v.clone(),
+        };
+        match v.as_str() {
+            Some(s) if !case_sensitive => Value::from(s.to_lowercase()),
+            _ => v,
+        }
+    });
+    Ok(Value::from(out))
+}
+
+fn union(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
+    let mut all = items(a)?;
+    all.extend(items(b)?);
+    Ok(Value::from(dedup(all, Value::clone)))
+}
+
+fn difference(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
+    let other = items(b)?;
+    let keep: Vec<Value> = items(a)?
+        .into_iter()
+        .filter(|x| !other.contains(x))
+        .collect();
+    Ok(Value::from(dedup(keep, Value::clone)))
+}
+
+fn intersect(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
+    let other = items(b)?;
+    let keep: Vec<Value> = items(a)?
+        .into_iter()
+        .filter(|x| other.contains(x))
+        .collect();
+    Ok(Value::from(dedup(keep, Value::clone)))
+}
+
+fn build_regex(pattern: &str, ignorecase: bool, multiline: bool) -> Result<regex::Regex, Error> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        // Templates apply the same few patterns over and over (`map('regex_replace', ...)`).
+        static CACHE: RefCell<HashMap<(String, bool, bool), regex::Regex>> = RefCell::new(HashMap::new());
+    }
+    let key = (pattern.to_string(), ignorecase, multiline);
+    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Ok(re);
+    }
+    let re = regex::RegexBuilder::new(pattern)
+        .case_insensitive(ignorecase)
+        .multi_line(multiline)
+        .build()
+        .map_err(|e| invalid(format!("invalid regular expression {pattern:?}: {e}")))?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() > 256 {
+            c.clear();
+        }
+        c.insert(key, re.clone());
+    });
+    Ok(re)
+}
+
+/// Python `re.sub` replacement text to the regex crate's syntax.
+fn py_replacement(repl: &str) -> String {
+    let mut out = String::new();
+    let mut chars = repl.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' => out.push_str("$$"),
+            '\\' => match chars.peek().copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    let mut n = String::new();
+                    while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                        n.push(d);
+                        chars.next();
+                        if n.len() == 2 {
+                            break;
+                        }
+                    }
+                    out.push_str(&format!("${{{n}}}"));
+                }
+                Some('g') => {
+                    chars.next();
+                    if chars.peek() == Some(&'<') {
+                        chars.next();
+                        let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
+                        out.push_str(&format!("${{{name}}}"));
+                    } else {
+                        out.push_str("\\g");
+                    }
+                }
+                Some('n') => {
+                    chars.next();
+                    out.push('\n');
+                }
+                Some('t') => {
+                    chars.next();
+                    out.push('\t');
+                }
+                Some('\\') => {
+                    chars.next();
+                    out.push('\\');
+                }
+                _ => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn regex_replace(
+    Def(ref value): Def,
+    pattern: Option<String>,
+    replacement: Option<String>,
+    kwargs: Kwargs,
+) -> Result<String, Error> {
+    let ignorecase: Option<bool> = kwargs.get("ignorecase")?;
+    let multiline: Option<bool> = kwargs.get("multiline")?;
+    let count: Option<usize> = kwargs.get("count")?;
+    let mandatory: Option<usize> = kwargs.get("mandatory_count")?;
+    kwargs.assert_all_used()?;
+    let text = py_str(value);
+    let pattern = pattern.unwrap_or_default();
+    let re = build_regex(
+        &pattern,
+        ignorecase.unwrap_or(false),
+        multiline.unwrap_or(false),
+    )?;
+    let repl = py_replacement(&replacement.unwrap_or_default());
+    let limit = count.unwrap_or(0);
+    let subs = re.find_iter(&text).count();
+    let subs = if limit > 0 { subs.min(limit) } else { subs };
+    if let Some(m) = mandatory.filter(|&m| m != 0) {
+        if m != subs {
+            return Err(invalid(format!(
+                "'{pattern}' should match {m} times, but matches {subs} times in '{text}'"
+            )));
+        }
+    }
+    Ok(re.replacen(&text, limit, repl.as_str()).into_owned())
+}
+
+fn regex_search(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<Value, Error> {
+    let ignorecase: Option<bool> = kwargs.get("ignorecase")?;
+    let multiline: Option<bool> = kwargs.get("multiline")?;
+    kwargs.assert_all_used()?;
+    let text = py_str(value);
+    let re = build_regex(
+        &pattern,
+        ignorecase.unwrap_or(false),
+        multiline.unwrap_or(false),
+    )?;
+    Ok(re
+        .find(&text)
+        .map_or(Value::from(()), |m| Value::from(m.as_str())))
+}
+
+fn ternary(
+    Def(ref value): Def,
+    true_val: Value,
+    false_val: Value,
+    none_val: Option<Value>,
+) -> Value {
+    match none_val {
+        Some(n) if value.is_none() && !n.is_none() => n,
+        _ if value.is_true() => true_val,
+        _ => false_val,
+    }
+}
+
+fn map_pairs(value: &Value) -> Result<Vec<(Value, Value)>, Error> {
+    if value.kind() != ValueKind::Map {
+        return Err(invalid(format!(
+            "expected a dictionary, got {}",
+            value.kind()
+        )));
+    }
+    items(value)?
+        .into_iter()
+        .map(|k| {
+            let v = value.get_item(&k)?;
+            Ok((k, v))
+        })
+        .collect()
+}
+
+fn merge_hash(x: &Value, y: &Value, recursive: bool, list_merge: &str) -> Result<Value, Error> {
+    let mut out = map_pairs(x)?;
+    for (k, yv) in map_pairs(y)? {
+        let pos = out.iter().position(|(ok, _)| *ok == k);
+        let Some(pos) = pos else {
+            out.push((k, yv));
+            continue;
+        };
+        let xv = out[pos].1.clone();
+        let new = match (xv.kind(), yv.kind()) {
+            (ValueKind::Map, ValueKind::Map) if recursive => {
+                merge_hash(&xv, &yv, recursive, list_merge)?
+            }
+            (ValueKind::Seq, ValueKind::Seq) => {
+                let (xs, ys) = (items(&xv)?, items(&yv)?);
+                let rp = |a: &[Value], b: &[Value]| -> Vec<Value> {
+                    a.iter().filter(|z| !b.contains(z)).cloned().collect()
+                };
+                match list_merge {
+                    "keep" => xv,
+                    "append" => Value::from([xs, ys].concat()),
+                    "prepend" => Value::from([ys, xs].concat()),
+                    "append_rp" => Value::from([rp(&xs, &ys), ys].concat()),
+                    "prepend_rp" => Value::from([ys.clone(), rp(&xs, &ys)].concat()),
+                    _ => yv,
+                }
+            }
+            _ => yv,
+        };
+        out[pos].1 = new;
+    }
+    Ok(Value::from_iter(out))
+}
+
+fn combine(args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let recursive: Option<bool> = kwargs.get("recursive")?;
+    let list_merge: Option<String> = kwargs.get("list_merge")?;
+    kwargs.assert_all_used()?;
+    let list_merge = list_merge.unwrap_or_else(|| "replace".into());
+    if ![
+        "replace",
+        "keep",
+        "append",
+        "prepend",
+        "append_rp",
+        "prepend_rp",
+    ]
+    .contains(&list_merge.as_str())
+    {
+        return Err(invalid(format!(
+            "'{list_merge}' is not a valid list_merge value"
+        )));
+    }
+    // `[d1, d2] | combine` flattens one level.
+    let mut dicts = Vec::new();
+    for a in args.iter() {
+        if a.kind() == ValueKind::Seq {
+            dicts.extend(items(a)?);
+        } else {
+            dicts.push(a.clone());
+        }
+    }
+    let mut iter = dicts.into_iter();
+    let Some(mut acc) = iter.next() else {
+        return Ok(Value::from_iter(Vec::<(Value, Value)>::new()));
+    };
+    for d in iter {
+        acc = merge_hash(&acc, &d, recursive.unwrap_or(false), &list_merge)?;
+    }
+    Ok(acc)
+}
+
+fn dict2items(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
+    let key_name: Option<String> = kwargs.get("key_name")?;
+    let value_name: Option<String> = kwargs.get("value_name")?;
+    kwargs.assert_all_used()?;
+    if value.kind() != ValueKind::Map {
+        return Err(invalid(format!(
+            "dict2items requires a dictionary, got {} instead.",
+            value.kind()
+        )));
+    }
+    let (kn, vn) = (
+        key_name.unwrap_or_else(|| "key".into()),
+        value_name.unwrap_or_else(|| "value".into()),
+    );
+    let out: Vec<Value> = map_pairs(value)?
+        .into_iter()
+        .map(|(k, v)| Value::from_iter([(kn.clone(), k), (vn.clone(), v)]))
+        .collect();
+    Ok(Value::from(out))
+}
+
+fn items2dict(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
+    let key_name: Option<String> = kwargs.get("key_name")?;
+    let value_name: Option<String> = kwargs.get("value_name")?;
+    kwargs.assert_all_used()?;
+    let (kn, vn) = (
+        key_name.unwrap_or_else(|| "key".into()),
+        value_name.unwrap_or_else(|| "value".into()),
+    );
+    if value.kind() != ValueKind::Seq {
+        return Err(invalid(format!(
+            "items2dict requires a list, got {} instead.",
+            value.kind()
+        )));
+    }
+    let mut out: Vec<(Value, Value)> = Vec::new();
+    for item in items(value)? {
+        let k = item.get_attr(&kn)?;
+        let v = item.get_attr(&vn)?;
+        if k.is_undefined() || v.is_undefined() {
+            return Err(invalid(format!(
+                "items2dict requires each dictionary in the list to contain the keys '{kn}' and '{vn}'"
+            )));
+        }
+        match out.iter_mut().find(|(ok, _)| *ok == k) {
+            Some(slot) => slot.1 = v,
+            None => out.push((k, v)),
+        }
+    }
+    Ok(Value::from_iter(out))
+}
+
+fn json_opts(
+    kwargs: &Kwargs,
+    indent: Option<usize>,
+    sort_keys: bool,
+) -> Result<JsonOptions, Error> {
+    let indent_kw: Option<usize> = kwargs.get("indent")?;
+    let sort_kw: Option<bool> = kwargs.get("sort_keys")?;
+    let ascii_kw: Option<bool> = kwargs.get("ensure_ascii")?;
+    Ok(JsonOptions {
+        indent: indent_kw.or(indent),
+        sort_keys: sort_kw.unwrap_or(sort_keys),
+        separators: None,
+        ensure_ascii: ascii_kw.unwrap_or(true),
+    })
+}
+
+fn to_json(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
+    let opts = json_opts(&kwargs, None, false)?;
+    kwargs.assert_all_used()?;
+    Ok(py_json(value, &opts))
+}
+
+fn to_nice_json(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
+    let mut opts = json_opts(&kwargs, Some(4), true)?;
+    kwargs.assert_all_used()?;
+    opts.separators = Some((",".into(), ": ".into()));
+    Ok(py_json(value, &opts))
+}
+
+fn yaml_opts(kwargs: &Kwargs, indent: usize, flow: Option<bool>) -> Result<DumpOptions, Error> {
+    let indent_kw: Option<usize> = kwargs.get("indent")?;
+    let width: Option<usize> = kwargs.get("width")?;
+    let sort: Option<bool> = kwargs.get("sort_keys")?;
+    let flow_kw: Option<Value> = kwargs.get("default_flow_style")?;
+    let flow = match flow_kw {
+        Some(v) if v.is_none() => None,
+        Some(v) => Some(v.is_true()),
+        None => flow,
+    };
+    Ok(DumpOptions {
+        width,
+        indent: indent_kw.unwrap_or(indent),
+        default_flow_style: flow,
+        allow_unicode: true,
+        sort_keys: sort.unwrap_or(true),
+        astral_printable: false,
+    })
+}
+
+fn to_yaml(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
+    let opts = yaml_opts(&kwargs, 2, None)?;
+    kwargs.assert_all_used()?;
+    Ok(dump(&to_node(value), &opts))
+}
+
+fn to_nice_yaml(Def(ref value): Def, kwargs: Kwargs) -> Result<String, Error> {
+    let opts = yaml_opts(&kwargs, 4, Some(false))?;
+    kwargs.assert_all_used()?;
+    Ok(dump(&to_node(value), &opts))
+}
+
+fn b64encode(Def(ref value): Def) -> String {
+    base64::engine::general_purpose::STANDARD.encode(py_str(value).as_bytes())
+}
+
+fn b64decode(Def(ref value): Def) -> Result<String, Error> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(py_str(value).trim().as_bytes())
+        .map_err(|e| invalid(format!("invalid base64: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| invalid(format!("decoded base64 is not UTF-8: {e}")))
+}
+
+fn path_arg(value: &Value) -> Result<String, Error> {
+    match value.as_str() {
+        Some(s) => Ok(s.to_string()),
+        None => Err(invalid(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            value.kind()
+        ))),
+    }
+}
+
+fn basename(Def(ref value): Def) -> Result<String, Error> {
+    let p = path_arg(value)?;
+    Ok(p.rsplit('/').next().unwrap_or_default().to_string())
+}
+
+fn dirname(Def(ref value): Def) -> Result<String, Error> {
+    let p = path_arg(value)?;
+    let head = match p.rfind('/') {
+        Some(i) => &p[..=i],
+        None => "",
+    };
+    Ok(if !head.is_empty() && head.chars().any(|c| c != '/') {
+        head.trim_end_matches('/').to_string()
+    } else {
+        head.to_string()
+    })
+}
+
+fn quote(Def(ref value): Def) -> String {
+    let s = if value.is_none() {
+        String::new()
+    } else {
+        py_str(value)
+    };
+    if s.is_empty() {
+        return "''".into();
+    }
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c))
+    {
+        return s;
+    }
+    format!("'{}'", s.replace('\'', "'\"'\"'"))
+}
+
+/// Splits a version into numeric and alphabetic parts (LooseVersion).
+fn version_parts(v: &str) -> Vec<Result<u64, String>> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, parts: &mut Vec<Result<u64, String>>| {
+        if !cur.is_empty() {
+            parts.push(cur.parse::<u64>().map_err(|_| cur.clone()));
+            cur.clear();
+        }
+    };
+    let mut digit = None;
+    for c in v.chars() {
+        if c == '.' {
+            flush(&mut cur, &mut parts);
+            digit = None;
+            continue;
+        }
+        let is_digit = c.is_ascii_digit();
+        if digit.is_some_and(|d| d != is_digit) {
+            flush(&mut cur, &mut parts);
+        }
+        digit = Some(is_digit);
+        cur.push(c);
+    }
+    flush(&mut cur, &mut parts);
+    parts
+}
+
+fn version_test(
+    Def(ref value): Def,
+    other: &Value,
+    op: Option<String>,
+    kwargs: Kwargs,
+) -> Result<bool, Error> {
+    let op_kw: Option<String> = kwargs.get("operator")?;
+    let _: Option<bool> = kwargs.get("strict")?;
+    let _: Option<String> = kwargs.get("version_type")?;
+    kwargs.assert_all_used()?;
+    let op = op.or(op_kw).unwrap_or_else(|| "eq".into());
+    let (a, b) = (version_parts(&py_str(value)), version_parts(&py_str(other)));
+    let ord = a.cmp(&b);
+    use std::cmp::Ordering::*;
+    Ok(match op.as_str() {
+        "==" | "=" | "eq" => ord == Equal,
+        "!=" | "<>" | "ne" => ord != Equal,
+        "<" | "lt" => ord == Less,
+        "<=" | "le" => ord != Greater,
+        ">" | "gt" => ord == Greater,
+        ">=" | "ge" => ord != Less,
+        other => return Err(invalid(format!("Invalid operator type ({other})"))),
+    })
+}
+
+fn regex_kw(kwargs: &Kwargs) -> Result<(bool, bool), Error> {
+    let i: Option<bool> = kwargs.get("ignorecase")?;
+    let m: Option<bool> = kwargs.get("multiline")?;
+    Ok((i.unwrap_or(false), m.unwrap_or(false)))
+}
+
+fn match_test(
+    state: &State,
+    Def(ref value): Def,
+    pattern: String,
+    kwargs: Kwargs,
+) -> Result<bool, Error> {
+    let _ = state;
+    let (i, m) = regex_kw(&kwargs)?;
+    kwargs.assert_all_used()?;
+    let re = build_regex(&format!("^(?:{pattern})"), i, m)?;
+    Ok(re.is_match(&py_str(value)))
+}
+
+fn search_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
+    let (i, m) = regex_kw(&kwargs)?;
+    kwargs.assert_all_used()?;
+    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+}
+
+fn regex_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
+    let (i, m) = regex_kw(&kwargs)?;
+    let match_type: Option<String> = kwargs.get("match_type")?;
+    kwargs.assert_all_used()?;
+    let pattern = match match_type.as_deref() {
+        Some("match") => format!("^(?:{pattern})"),
+        Some("fullmatch") => format!("^(?:{pattern})$"),
+        _ => pattern,
+    };
+    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    fn r(src: &str) -> String {
+        super::super::render(
+            "t",
+            src,
+            &json!({"d": {"b": 1, "a": [1, 2]}, "l": ["a", "B", "a", "b"], "n": null}),
+        )
+        .unwrap_or_else(|e| format!("ERR {e}"))
+    }
+
+    #[test]
+    fn ansible_semantics() {
+        assert_eq!(
+            r("{{ 'Yes' | bool }} {{ 'no' | bool }} {{ 1 | bool }} {{ 'x' | bool }}"),
+            "True False True False"
+        );
+        assert_eq!(
+            r("{{ '42' | int }} {{ '4.7' | int }} {{ 'x' | int }} {{ '0x1F' | int(0, 16) }}"),
+            "42 4 0 31"
+        );
+        assert_eq!(r("{{ true | string }}-{{ [1] | string }}"), "True-[1]");
+        assert_eq!(r("{{ [1, true, none] | join(',') }}"), "1,True,None");
+        assert_eq!(r("{{ l | unique }}"), "['a', 'B']");
+        assert_eq!(
+            r("{{ l | unique(case_sensitive=true) }}"),
+            "['a', 'B', 'b']"
+        );
+        assert_eq!(
+            r("{{ [1, 2] | union([2, 3]) }} {{ [1, 2, 3] | difference([2]) }}"),
+            "[1, 2, 3] [1, 3]"
+        );
+        assert_eq!(r(r"{{ 'a-b-c' | regex_replace('-(\w)', '_\1') }}"), "a_b_c");
+        assert_eq!(
+            r("{{ true | ternary('y', 'n') }} {{ n | ternary('y', 'n', 'z') }}"),
+            "y z"
+        );
+        assert_eq!(
+            r("{{ d | combine({'a': [3], 'c': 1}, list_merge='append') }}"),
+            "{'b': 1, 'a': [1, 2, 3], 'c': 1}"
+        );
+        assert_eq!(
+            r("{{ d | dict2items | items2dict }}"),
+            "{'b': 1, 'a': [1, 2]}"
+        );
+        assert_eq!(r("{{ d | to_json }}"), "{\"b\": 1, \"a\": [1, 2]}");
+        assert_eq!(
+            r("{{ d | to_nice_json }}"),
+            "{\n    \"a\": [\n        1,\n        2\n    ],\n    \"b\": 1\n}"
+        );
+        assert_eq!(r("{{ d | to_yaml }}"), "a: [1, 2]\nb: 1\n");
+        assert_eq!(r("{{ d | to_nice_yaml }}"), "a:\n- 1\n- 2\nb: 1\n");
+        assert_eq!(r("{{ 'abc' | b64encode }}"), "YWJj");
+        assert_eq!(
+            r("{{ '/a/b/c.conf' | basename }} {{ '/a/b/c.conf' | dirname }}"),
+            "c.conf /a/b"
+        );
+        assert_eq!(
+            r("{{ \"it's x\" | quote }} {{ 'ab' | quote }}"),
+            "'it'\"'\"'s x' ab"
+        );
+        assert_eq!(r("{{ '2.10' is version('2.9', '>') }} {{ 'abc' is match('ab') }} {{ 'abc' is search('bc') }}"), "True True True");
+    }
+}

@@ -1,0 +1,89 @@
+"""kolla-ansible's ``merge_yaml`` and Ansible-compatible template rendering."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any, Union
+
+from . import _native
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _vars_json(variables: Mapping[str, Any] | None) -> str | None:
+    if variables is None:
+        return None
+    # Values JSON cannot hold (dates, sets...) are passed as their str().
+    return json.dumps(dict(variables), default=str)
+
+
+def merge_yaml(
+    sources: PathLike | Iterable[PathLike] | None,
+    *,
+    extend_lists: bool = False,
+    yaml_width: int | None = None,
+    variables: Mapping[str, Any] | None = None,
+    strict: bool = False,
+) -> str:
+    """Merge YAML files as kolla-ansible's ``merge_yaml`` does; return the text.
+
+    Each readable source is rendered as a Jinja template with ``variables``
+    first. A missing source is skipped (as upstream) unless ``strict``.
+
+    Raises :class:`TemplateError`, :class:`YamlError` or
+    :class:`ConfigMergeError` with ``path`` and ``line``.
+    """
+    if sources is None:
+        sources = []
+    elif isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    paths = [os.fspath(s) for s in sources if s]
+    return _native.merge_yaml_files(
+        paths, extend_lists, yaml_width, _vars_json(variables), strict
+    )
+
+
+def merge_yaml_texts(
+    texts: Iterable[str | tuple[str, str]],
+    *,
+    extend_lists: bool = False,
+    yaml_width: int | None = None,
+) -> str:
+    """Merge YAML texts (no templating); items are text or ``(origin, text)``."""
+    pairs: list[tuple[str, str]] = []
+    for i, t in enumerate(texts):
+        if isinstance(t, tuple):
+            pairs.append((str(t[0]), t[1]))
+        else:
+            pairs.append((f"<text {i + 1}>", t))
+    return _native.merge_yaml_texts(pairs, extend_lists, yaml_width)
+
+
+def render_template(
+    source_or_path: PathLike,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    name: str | None = None,
+) -> str:
+    """Render a Jinja template the way Ansible does (strict undefined, Python output).
+
+    ``source_or_path`` is read as a file when it is an ``os.PathLike``, or a
+    one-line ``str`` naming an existing file; otherwise it is the template text.
+    ``name`` names it in errors (default: the path, or ``<template>``).
+    """
+    is_path = isinstance(source_or_path, os.PathLike) or (
+        "\n" not in source_or_path and "{" not in source_or_path and os.path.isfile(source_or_path)
+    )
+    if is_path:
+        path = os.fspath(source_or_path)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            from ._errors import IoError
+
+            raise IoError(f"{path}: {e.strerror}", path=path) from e
+        return _native.render_template(name or path, text, _vars_json(variables))
+    return _native.render_template(name or "<template>", str(source_or_path), _vars_json(variables))

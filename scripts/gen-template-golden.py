@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Regenerates kolla-core/tests/inputs/template/ with real Ansible's templar.
+
+Run with a scratch venv holding ansible-core 2.19.14 (never the project's):
+
+    /tmp/up/bin/python scripts/gen-template-golden.py
+
+Each case is `<name>.j2`; the output is `<name>.out`, or `<name>.err` when
+Ansible fails. All cases share `vars.json`.
+"""
+import json
+import pathlib
+import shutil
+
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar, trust_as_template
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "kolla-core/tests/inputs/template"
+
+VARS = {
+    "port": 8774, "name": "nova", "flag": True, "off": False, "nothing": None,
+    "words": ["b", "a", "B", "a", "c"], "nums": [3, 1, 2, 3], "empty": [],
+    "d": {"b": 1, "a": [1, 2], "c": {"x": "y"}}, "d2": {"a": [3], "c": {"z": 1}, "e": "new"},
+    "users": [{"name": "u1", "enabled": True, "uid": 1}, {"name": "u2", "enabled": False, "uid": 2}],
+    "path": "/etc/kolla/nova-api/nova.conf", "text": "Hello World", "uni": "caf\u00e9 \u65e5\u672c",
+    "float": 2.5, "big": 1e20, "yes_str": "yes", "num_str": "42", "hosts": ["h1", "h2"],
+    "version": "2.10.1",
+}
+
+CASES = {
+    "default": "{{ missing | default('x') }} {{ missing | d(5) }} {{ '' | default('e', true) }} {{ nothing | default('n') }}",
+    "bool": "{{ 'yes' | bool }} {{ 'No' | bool }} {{ 'on' | bool }} {{ '1' | bool }} {{ 0 | bool }} {{ 'TRUE' | bool }} {{ flag | bool }}",
+    "int": "{{ '42' | int }} {{ '4.7' | int }} {{ 'x' | int }} {{ '0x1F' | int(base=16) }} {{ 3.9 | int }} {{ true | int }} {{ 'x' | int(7) }}",
+    "string": "{{ flag | string }} {{ nothing | string }} {{ nums | string }} {{ 5 | string }} {{ float | string }}",
+    "lower-upper": "{{ text | lower }} {{ text | upper }} {{ name | upper }}",
+    "replace": "{{ text | replace('o', '0') }} {{ text | replace('l', 'L', 1) }}",
+    "regex_replace": "{{ path | regex_replace('^/etc/kolla/', '') }} {{ 'a-b-c' | regex_replace('-(\\w)', '_\\1') }} {{ 'AbC' | regex_replace('b', 'x', ignorecase=true) }} {{ 'aaa' | regex_replace('a', 'b', count=2) }} {{ 'k=v' | regex_replace('(?P<k>\\w)=(?P<v>\\w)', '\\g<v>=\\g<k>') }}",
+    "ternary": "{{ flag | ternary('on', 'off') }} {{ off | ternary('on', 'off') }} {{ nothing | ternary('t', 'f', 'n') }} {{ nothing | ternary('t', 'f') }}",
+    "join": "{{ words | join(',') }} {{ nums | join }} {{ [1, true, none] | join('-') }}",
+    "unique": "{{ words | unique }} {{ nums | unique }} {{ words | unique(case_sensitive=true) }}",
+    "union": "{{ [1, 2] | union([2, 3]) }} {{ [] | union([1]) }}",
+    "difference": "{{ [1, 2, 3] | difference([2]) }} {{ nums | difference([3]) }}",
+    "select-reject": "{{ nums | select('odd') | list }} {{ nums | reject('odd') | list }} {{ [0, 1, '', 'a'] | select | list }}",
+    "map": "{{ users | map(attribute='name') | list }} {{ nums | map('string') | list }} {{ words | map('upper') | join }}",
+    "selectattr": "{{ users | selectattr('enabled') | map(attribute='name') | list }} {{ users | selectattr('uid', 'equalto', 2) | map(attribute='name') | first }}",
+    "combine": "{{ d | combine(d2) }}\n{{ d | combine(d2, recursive=true) }}\n{{ d | combine(d2, list_merge='append') }}\n{{ [d, d2] | combine }}",
+    "dict2items": "{{ d | dict2items }}\n{{ d | dict2items(key_name='k', value_name='v') }}",
+    "items2dict": "{{ d | dict2items | items2dict }}\n{{ [{'k': 'a', 'v': 1}] | items2dict(key_name='k', value_name='v') }}",
+    "to_json": "{{ d | to_json }}\n{{ uni | to_json }}\n{{ [1.0, big, nothing, flag] | to_json }}\n{{ d | to_json(sort_keys=true) }}",
+    "to_nice_json": "{{ d | to_nice_json }}\n{{ users | to_nice_json(indent=2) }}\n{{ {} | to_nice_json }} {{ [] | to_nice_json }}",
+    "to_yaml": "{{ d | to_yaml }}{{ users | to_yaml }}{{ uni | to_yaml }}{{ {'k': 'yes', 'n': none} | to_yaml }}",
+    "to_nice_yaml": "{{ d | to_nice_yaml }}{{ users | to_nice_yaml }}{{ {'l': [[1, 2], {'a': 1}]} | to_nice_yaml(indent=2) }}",
+    "b64encode": "{{ 'kolla' | b64encode }} {{ uni | b64encode }} {{ 'a' | b64encode | b64decode }}",
+    "basename-dirname": "{{ path | basename }} {{ path | dirname }} {{ 'x' | dirname }}|{{ '/x' | dirname }} {{ 'a/b/' | basename }}|{{ '//a//b' | dirname }}",
+    "quote": "{{ 'a b' | quote }} {{ \"it's\" | quote }} {{ 'safe/path-1.0' | quote }} {{ '' | quote }}",
+    "tests": "{{ missing is defined }} {{ port is defined }} {{ missing is undefined }} {{ nothing is none }} {{ name is string }} {{ d is mapping }} {{ nums is mapping }} {{ 'a' in words }}",
+    "version": "{{ version is version('2.9', '>') }} {{ version is version('2.10.1', '==') }} {{ '1.0' is version('1.0.1', 'lt') }} {{ version is version_compare('3', '<') }}",
+    "match-search": "{{ 'nova-api' is match('nova') }} {{ 'nova-api' is match('api') }} {{ 'nova-api' is search('api') }} {{ 'abc' is regex('b') }}",
+    "python-output": "{{ true }} {{ false }} {{ none }} {{ nums }} {{ d }} {{ float }} {{ big }} {{ 1.0 }} {{ uni }} {{ words[0] }}",
+    "python-methods": "{{ text.split(' ') }} {{ name.startswith('no') }} {{ d.keys() | list }} {{ '%s-%s' | format('a', 1) }} {{ text.lower() }} {{ d.get('zz', 'dflt') }}",
+    "trim-blocks": "[a]\n{% if flag %}\nx = 1\n{% endif %}\n# {# comment #}\nj = 1\n{% for h in hosts %}\n{{ h }}\n{% endfor %}\nend\n",
+    "whitespace-control": "a\n  {% if flag %}\n  b\n  {% endif %}\n{%- if flag %} c{% endif %}\n",
+    "raw": "{{ '{{' }} {% raw %}{{ x }}{% endraw %}\n",
+    "loop": "{% for u in users %}{{ loop.index }}:{{ u.name }}{% if not loop.last %},{% endif %}{% endfor %}\n",
+    "set-macro": "{% set x = port + 1 %}{{ x }} {% macro m(a) %}<{{ a }}>{% endmacro %}{{ m(name) }}\n",
+    "undefined": "line1\nline2 {{ nova_api_port }}\n",
+    "undefined-attr": "{{ d.c.nope }}\n",
+    "undefined-filter-arg": "x\n{{ name | replace(nope, 'x') }}\n",
+    "syntax-error": "a\n{% if %}\n",
+    "math": "{{ port + 1 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ -3 | abs }} {{ [3, 1] | max }} {{ nums | sum }} {{ 2.5 | round }}",
+    "strings": "{{ name ~ '-' ~ port }} {{ text | length }} {{ '  x  ' | trim }} {{ name | capitalize }} {{ words | first }} {{ words | last }} {{ words | sort | list }}",
+}
+
+if OUT.exists():
+    shutil.rmtree(OUT)
+OUT.mkdir(parents=True)
+(OUT / "vars.json").write_text(json.dumps(VARS, indent=2) + "\n")
+templar = Templar(loader=DataLoader(), variables=VARS)
+for name, src in CASES.items():
+    (OUT / f"{name}.j2").write_text(src, encoding="utf-8")
+    try:
+        out = templar.template(trust_as_template(src))
+        if not isinstance(out, str):
+            out = str(out)
+        (OUT / f"{name}.out").write_text(out, encoding="utf-8")
+    except Exception as e:  # noqa: BLE001 - Ansible's failure is the datum
+        (OUT / f"{name}.err").write_text(f"{type(e).__name__}: {e}\n", encoding="utf-8")
+print(f"{len(CASES)} cases in {OUT}")
