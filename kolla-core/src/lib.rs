@@ -36,7 +36,9 @@
 pub mod config;
 pub mod engine;
 pub mod error;
+mod fsutil;
 pub mod inventory;
+mod pytext;
 pub mod set_configs;
 pub mod template;
 pub mod yaml;

@@ -15,8 +15,9 @@
 use hashbrown::HashTable;
 
 use super::parse::{self, Sink};
-use super::{pytext, Error};
+use super::Error;
 use crate::error::Location;
+use crate::pytext;
 
 /// The hidden section that holds keys written before any header.
 pub const ORPHAN_SECTION: &str = "TEMPORARY_ORPHAN_VARIABLE_SECTION";

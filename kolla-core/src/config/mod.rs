@@ -26,14 +26,13 @@
 
 use crate::error::Location;
 
-mod dest;
 pub mod explain;
 mod merge;
 mod parse;
-mod pytext;
+
 mod source;
 
-pub use dest::{parse_mode, write_atomic};
+pub use crate::fsutil::{parse_mode, write_atomic};
 pub use explain::Explanation;
 pub use merge::{merge_texts, IniMerge, ORPHAN_SECTION};
 pub use source::{

@@ -14,7 +14,7 @@
 //! The parser is a push parser: it reports what it reads to a [`Sink`], so
 //! the merge (and its provenance) is built while parsing, in one pass.
 
-use super::pytext;
+use crate::pytext;
 
 /// Receives what the parser reads, in order. All text borrows the source.
 pub(crate) trait Sink<'a> {

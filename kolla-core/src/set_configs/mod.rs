@@ -167,31 +167,10 @@ impl Error {
     }
 }
 
-/// Python's `repr` of a string: single quotes unless the text holds a single
+/// Python's `repr` of a string (see `crate::pytext::repr`): single quotes unless the text holds a single
 /// quote and no double quote.
 pub(crate) fn py_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
+    crate::pytext::repr(s)
 }
 
 /// Python's `repr` of a list of strings.

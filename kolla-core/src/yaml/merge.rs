@@ -266,39 +266,19 @@ pub fn write_atomic(
     content: &str,
     mode: Option<&str>,
 ) -> Result<(), crate::Error> {
-    use std::io::Write;
-    let io = |e: std::io::Error| crate::Error::from(crate::IoError::new(dest, e));
     let mode = match mode {
-        Some(m) => Some(
-            u32::from_str_radix(m.trim_start_matches("0o"), 8).map_err(|_| {
-                io(std::io::Error::new(
+        Some(m) => Some(crate::fsutil::parse_mode(m).ok_or_else(|| {
+            crate::IoError::new(
+                dest,
+                std::io::Error::new(
                     std::io::ErrorKind::InvalidInput,
                     format!("invalid mode {m:?}: expected an octal number like 0660"),
-                ))
-            })?,
-        ),
+                ),
+            )
+        })?),
         None => None,
     };
-    let dir = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(content.as_bytes()).map_err(io)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let perm = match mode {
-            Some(m) => std::fs::Permissions::from_mode(m),
-            // Keep an existing file's mode; new files get 0644 less umask-ish.
-            None => std::fs::metadata(dest)
-                .map(|m| m.permissions())
-                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644)),
-        };
-        tmp.as_file().set_permissions(perm).map_err(io)?;
-    }
-    tmp.persist(dest).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(crate::fsutil::write_atomic(dest, content.as_bytes(), mode)?)
 }
 
 /// Python's `str()` of a value.
@@ -393,34 +373,7 @@ fn write_repr(node: &Node, out: &mut String) {
 
 /// Python's `repr()` of a string.
 pub fn py_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || (0x7f..=0xa0).contains(&(c as u32)) || c == '\u{ad}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c if matches!(c as u32, 0x2028 | 0x2029 | 0xfeff | 0xd800..=0xdfff) => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
+    crate::pytext::repr(s)
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
-//! Delivering a merged file: atomically, with a mode, never half-written.
+//! Writing files the way every kolla-rs output is written: atomically
+//! (temp file in the same directory, then rename), with a mode, never
+//! half-written.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;

@@ -1,6 +1,7 @@
-//! The bits of Python string behaviour the INI grammar depends on:
+//! The bits of Python string behaviour that upstream's output depends on:
 //! `str.isspace` (for `strip`, `lstrip`, `rstrip`), `len()` in code points,
-//! and `repr()` (upstream's error messages quote the offending line with it).
+//! and `repr()` (upstream's error messages quote values with it). Every
+//! module that mimics a Python message uses this one `repr`.
 
 /// Whether Python's `str.isspace()` is true for `c`.
 ///
