@@ -364,3 +364,35 @@ mod fuzz {
         }
     }
 }
+
+/// The 10,000-host bench inventories are too large to keep their
+/// `ansible-inventory --list` output as golden files; the sha256 of that
+/// output (ansible-core 2.19.14, recorded 2026-11-25) is kept instead.
+#[test]
+fn ten_thousand_host_inventories_list_exactly_as_ansible_does() {
+    use sha2::{Digest, Sha256};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cases = [
+        (
+            root.join("benches/inputs/inventory/multinode-10000-explicit.ini"),
+            "6f705fa2a58300bd8207084387551cf717d04c4642a21fb3f964ff44d2476b87",
+        ),
+        (
+            root.join("kolla-core/tests/inputs/inventory/large/multinode-10000-range.ini"),
+            "1d805c5c69e6a4c406e7897b4519f91336708bbc6c08f6ec373de513b5cc5cc6",
+        ),
+    ];
+    for (src, want) in cases {
+        let inv = Inventory::load(&[&src]).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+        let mut out = inv.to_ansible_json();
+        // ansible-inventory ends its output with a newline.
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        let got: String = Sha256::digest(out.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(got, want, "{}", src.display());
+    }
+}
