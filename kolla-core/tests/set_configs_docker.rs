@@ -98,6 +98,19 @@ impl Run {
     }
 }
 
+/// The last `n` lines starting with one of `prefixes` (stdout and stderr
+/// arrive interleaved in no fixed order, so the script's own lines are
+/// picked out).
+fn last(logs: &str, prefixes: &[&str], n: usize) -> String {
+    let lines: Vec<&str> = logs
+        .lines()
+        .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+        .collect();
+    let mut out = lines[lines.len().saturating_sub(n)..].join("\n");
+    out.push('\n');
+    out
+}
+
 fn env(strategy: &str) -> std::collections::BTreeMap<String, String> {
     [("KOLLA_CONFIG_STRATEGY".to_string(), strategy.to_string())].into()
 }
@@ -152,14 +165,14 @@ async fn binary_runs_in_a_busybox_only_image() {
     .await;
     let (code, logs) = run.run().await;
     assert_eq!(code, 0, "{logs}");
+    // stderr and stdout lines interleave in no fixed order: check each.
+    assert!(logs.contains("/etc/a/a.conf root:root 640\n"), "{logs}");
+    assert!(logs.contains("\ntrue\n"), "{logs}");
     assert!(
-        logs.contains("/etc/a/a.conf root:root 640\ntrue\n"),
+        logs.contains("kolla_set_configs: error: unrecognized arguments: --bogus\n"),
         "{logs}"
     );
-    assert!(
-        logs.contains("error: unrecognized arguments: --bogus\nrc=2"),
-        "{logs}"
-    );
+    assert!(logs.contains("\nrc=2\n"), "{logs}");
 }
 
 #[tokio::test]
@@ -247,7 +260,11 @@ async fn kolla_start_execs_the_command_unquoted_like_upstream() {
     let (code, logs) = run.run().await;
     assert_eq!(code, 0, "{logs}");
     // Word splitting, no quote removal: argv is `--flag`, `'x`, `y'`.
-    assert!(logs.ends_with("arg=--flag\narg='x\narg=y'\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["arg="], 3),
+        "arg=--flag\narg='x\narg=y'\n",
+        "{logs}"
+    );
 }
 
 #[tokio::test]
@@ -280,11 +297,19 @@ async fn copy_once_leaves_files_alone_on_restart_and_check_sees_the_change() {
     .await;
     let (code, logs) = once.run().await;
     assert_eq!(code, 0, "{logs}");
-    assert!(logs.ends_with("content=version = 1\ncheck=0\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["content=", "check="], 2),
+        "content=version = 1\ncheck=0\n",
+        "{logs}"
+    );
 
     // Nothing changed: a restart keeps the files and --check says so.
     let (_, logs) = once.run().await;
-    assert!(logs.ends_with("content=version = 1\ncheck=0\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["content=", "check="], 2),
+        "content=version = 1\ncheck=0\n",
+        "{logs}"
+    );
     assert!(
         logs.contains("ERROR ImmutableConfig: The config strategy prevents copying new configs")
     );
@@ -294,7 +319,11 @@ async fn copy_once_leaves_files_alone_on_restart_and_check_sees_the_change() {
     cfg.write("svc.conf", "version = 2\n");
     let (code, logs) = once.run().await;
     assert_eq!(code, 0);
-    assert!(logs.ends_with("content=version = 1\ncheck=1\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["content=", "check="], 2),
+        "content=version = 1\ncheck=1\n",
+        "{logs}"
+    );
 
     // COPY_ALWAYS picks the change up on start, and then checks clean.
     let always = Run::create(
@@ -309,10 +338,18 @@ async fn copy_once_leaves_files_alone_on_restart_and_check_sees_the_change() {
     )
     .await;
     let (_, logs) = always.run().await;
-    assert!(logs.ends_with("content=version = 2\ncheck=0\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["content=", "check="], 2),
+        "content=version = 2\ncheck=0\n",
+        "{logs}"
+    );
     cfg.write("svc.conf", "version = 3\n");
     let (_, logs) = always.run().await;
-    assert!(logs.ends_with("content=version = 3\ncheck=0\n"), "{logs}");
+    assert_eq!(
+        last(&logs, &["content=", "check="], 2),
+        "content=version = 3\ncheck=0\n",
+        "{logs}"
+    );
 }
 
 #[tokio::test]
