@@ -72,6 +72,8 @@ def test_add_image_is_only_for_memory():
     try:
         docker = kolla_rs.ContainerEngine.docker()
     except kolla_rs.EngineError:
+        if os.environ.get("CI") == "true" or os.environ.get("KOLLA_REQUIRE_DOCKER"):
+            raise
         pytest.skip("no Docker engine")
     with pytest.raises(ValueError):
         docker.add_image("x")
