@@ -139,5 +139,10 @@ impl PyContainerEngine {
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The action names, so the Ansible modules' argument spec comes from the core.
+    m.add(
+        "CONTAINER_ACTIONS",
+        kolla_core::engine::params::ACTIONS.to_vec(),
+    )?;
     m.add_class::<PyContainerEngine>()
 }

@@ -11,24 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-ACTIONS = [
-    "compare_container",
-    "compare_image",
-    "create_volume",
-    "ensure_image",
-    "pull_image",
-    "recreate_or_restart_container",
-    "remove_container",
-    "remove_image",
-    "remove_volume",
-    "restart_container",
-    "start_container",
-    "stop_container",
-    "stop_and_remove_container",
-]
+from kolla_rs import _native
 
 # The pre-2023 kolla_docker also answered these two.
 LEGACY_ACTIONS = ["get_container_env", "get_container_state"]
+
+# Every action the core implements (kolla_core::engine::params::ACTIONS), less the legacy two.
+ACTIONS = [a for a in _native.CONTAINER_ACTIONS if a not in LEGACY_ACTIONS]
 
 
 def argument_spec(actions: list[str], legacy: bool = False) -> dict[str, Any]:
