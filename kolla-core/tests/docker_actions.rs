@@ -66,65 +66,13 @@ CMD [\"/bin/sh\"]\n";
     *built = true;
 }
 
-/// Removes image tags when dropped, even when the test panicked.
-struct ImageCleanup {
-    engine: DockerEngine,
-    tags: Vec<String>,
-}
-
-impl Drop for ImageCleanup {
-    fn drop(&mut self) {
-        let engine = self.engine.clone();
-        let tags = std::mem::take(&mut self.tags);
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                for t in tags {
-                    let _ = engine.remove_image(&t, true).await;
-                }
-            });
-        })
-        .join()
-        .ok();
-    }
-}
-
 struct Fixture {
     engine: DockerEngine,
     // Dropped in order: containers first, then the volumes they used.
     _cleanup: common::Cleanup,
-    _volumes: VolumeCleanup,
+    /// The volumes named after the fixture (`<name>_vol`, `<name>_v`).
+    _volumes: common::VolumeCleanup,
     name: String,
-}
-
-/// Removes the volumes named after the fixture (`<name>_vol`, `<name>_v`)
-/// when dropped, even when the test panicked.
-struct VolumeCleanup {
-    engine: DockerEngine,
-    names: Vec<String>,
-}
-
-impl Drop for VolumeCleanup {
-    fn drop(&mut self) {
-        let engine = self.engine.clone();
-        let names = std::mem::take(&mut self.names);
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                for n in names {
-                    let _ = engine.remove_volume(&n).await;
-                }
-            });
-        })
-        .join()
-        .ok();
-    }
 }
 
 async fn fixture(prefix: &str) -> Option<Fixture> {
@@ -136,7 +84,7 @@ async fn fixture(prefix: &str) -> Option<Fixture> {
             engine: engine.clone(),
             names: vec![name.clone(), format!("{name}_user")],
         },
-        _volumes: VolumeCleanup {
+        _volumes: common::VolumeCleanup {
             engine: engine.clone(),
             names: vec![format!("{name}_vol"), format!("{name}_v")],
         },
@@ -686,7 +634,7 @@ async fn images_ensure_pull_compare_and_remove() {
 
     // remove_image: in use is a clear failure; absent is no change.
     let tag = format!("kolla-rs-test/removable:{}", f.name);
-    let _images = ImageCleanup {
+    let _images = common::ImageCleanup {
         engine: f.engine.clone(),
         tags: vec![tag.clone()],
     };
@@ -1012,7 +960,7 @@ async fn images_import_from_an_archive_and_logs_tail() {
         return;
     };
     let tag = format!("kolla-rs-test/imported:{}", f.name);
-    let _images = ImageCleanup {
+    let _images = common::ImageCleanup {
         engine: f.engine.clone(),
         tags: vec![tag.clone()],
     };

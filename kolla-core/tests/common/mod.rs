@@ -47,7 +47,24 @@ pub fn unique_name(prefix: &str) -> String {
     )
 }
 
-/// Removes the named container when dropped, even when the test panics.
+/// Runs a cleanup future to completion from `Drop`, which may itself run
+/// inside a runtime: the future gets a fresh thread and runtime of its own.
+fn cleanup_on_fresh_runtime<F>(fut: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(fut)
+    })
+    .join()
+    .ok();
+}
+
+/// Removes the named containers when dropped, even when the test panics.
 pub struct Cleanup {
     pub engine: DockerEngine,
     pub names: Vec<String>,
@@ -57,19 +74,46 @@ impl Drop for Cleanup {
     fn drop(&mut self) {
         let engine = self.engine.clone();
         let names = std::mem::take(&mut self.names);
-        // Drop may run inside a runtime; do the cleanup on a fresh thread.
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                for n in names {
-                    let _ = engine.remove_container(&n, true).await;
-                }
-            });
-        })
-        .join()
-        .ok();
+        cleanup_on_fresh_runtime(async move {
+            for n in names {
+                let _ = engine.remove_container(&n, true).await;
+            }
+        });
+    }
+}
+
+/// Removes the image tags when dropped, even when the test panics.
+pub struct ImageCleanup {
+    pub engine: DockerEngine,
+    pub tags: Vec<String>,
+}
+
+impl Drop for ImageCleanup {
+    fn drop(&mut self) {
+        let engine = self.engine.clone();
+        let tags = std::mem::take(&mut self.tags);
+        cleanup_on_fresh_runtime(async move {
+            for t in tags {
+                let _ = engine.remove_image(&t, true).await;
+            }
+        });
+    }
+}
+
+/// Removes the named volumes when dropped, even when the test panics.
+pub struct VolumeCleanup {
+    pub engine: DockerEngine,
+    pub names: Vec<String>,
+}
+
+impl Drop for VolumeCleanup {
+    fn drop(&mut self) {
+        let engine = self.engine.clone();
+        let names = std::mem::take(&mut self.names);
+        cleanup_on_fresh_runtime(async move {
+            for n in names {
+                let _ = engine.remove_volume(&n).await;
+            }
+        });
     }
 }
