@@ -54,7 +54,9 @@ pub(crate) fn lstrip(s: &str) -> &str {
 
 #[inline(always)]
 fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
+    // `\t`..`\r`, `\x1c`..`\x1f` and ` ` as one bit mask.
+    const MASK: u64 = 0x3e00 | 0xf000_0000 | 1 << 32;
+    b <= b' ' && MASK >> b & 1 == 1
 }
 
 /// Python's `s.strip()`.
@@ -152,5 +154,12 @@ mod tests {
         assert_eq!(strip("\u{2003} k \u{2003}"), "k");
         assert_eq!(rstrip("a\u{200b}"), "a\u{200b}"); // ZWSP is not whitespace
         assert_eq!(char_len("ключ"), 4);
+        // Every ASCII byte against Python's str.isspace().
+        for b in 0..=0x7fu8 {
+            let python = matches!(b, 0x09..=0x0d | 0x1c..=0x1f | 0x20);
+            assert_eq!(is_ascii_space(b), python, "{b:#x}");
+            assert_eq!(is_space(char::from(b)), python, "{b:#x}");
+        }
+        assert!(!is_ascii_space(0xa0) && !is_ascii_space(0xff));
     }
 }

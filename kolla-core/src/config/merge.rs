@@ -14,7 +14,7 @@
 
 use hashbrown::HashTable;
 
-use super::parse::{self, Sink};
+use super::parse::{self, Assignment, Form, Sink};
 use super::Error;
 use crate::error::Location;
 use crate::pytext;
@@ -31,9 +31,14 @@ pub(crate) struct Occurrence {
     pub source: u32,
     /// 1-based line of the assignment in that source.
     pub line: u32,
-    /// Its lines, `lines[start..end]`; empty for an empty value.
+    /// Its lines, `lines[start..end]`; empty for an empty value. The first
+    /// is the whole assignment line when `form` is not [`Form::Other`]
+    /// (the writer then copies it in one piece), and the value starts at
+    /// `value_at` in it.
     pub start: u32,
     pub end: u32,
+    value_at: u32,
+    form: Form,
     /// The next occurrence in the same chain.
     next: u32,
 }
@@ -43,9 +48,9 @@ pub(crate) struct Occurrence {
 struct KeyState {
     head: u32,
     tail: u32,
-    /// Replaced occurrences, oldest first.
+    /// Replaced occurrences: each source's group in its own order, the
+    /// groups newest first (prepending needs no tail; explain sorts them).
     old_head: u32,
-    old_tail: u32,
     /// The source that set the current occurrences.
     source: u32,
 }
@@ -56,7 +61,6 @@ impl Default for KeyState {
             head: NIL,
             tail: NIL,
             old_head: NIL,
-            old_tail: NIL,
             source: NIL,
         }
     }
@@ -90,12 +94,14 @@ fn key_hash(section: u32, key: &str) -> u64 {
     h ^ (h >> 29)
 }
 
-/// A section: its name and its keys (indices into `keys`), in order.
+/// A section: its name and its keys, in order, as a chain through
+/// [`Key::next`] (one allocation for all sections' keys).
 #[derive(Debug, Clone)]
 struct Section<'a> {
     name: &'a str,
     hash: u64,
-    keys: Vec<u32>,
+    first: u32,
+    last: u32,
 }
 
 /// A key of some section, with its occurrences.
@@ -103,6 +109,8 @@ struct Section<'a> {
 struct Key<'a> {
     name: &'a str,
     section: u32,
+    /// The section's next key.
+    next: u32,
     state: KeyState,
 }
 
@@ -142,7 +150,18 @@ pub struct IniMerge<'a> {
     // Parser state for the source being added.
     source: u32,
     section: Option<u32>,
-    pending: Option<(u32, u32, u32)>,
+    pending: Option<Pending>,
+}
+
+/// The assignment being read: its key, line, first entry in `lines`, and
+/// how that entry is laid out.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    key: u32,
+    line: u32,
+    start: u32,
+    value_at: u32,
+    form: Form,
 }
 
 impl std::fmt::Debug for IniMerge<'_> {
@@ -177,12 +196,20 @@ impl<'a> IniMerge<'a> {
             // first source (the rendered template) is usually the largest,
             // so leave room for the overrides too rather than grow (and copy)
             // the vectors later.
-            let guess = text.len() / 20;
+            // Sized for kolla's templates (about 50 bytes of text per key,
+            // 40 per assignment, 30 per line) and kept small: the whole
+            // merge then fits the heap glibc keeps between merges, where a
+            // generous guess made every merge grow and trim the heap.
             let keys = &self.keys;
-            self.key_index.reserve(guess, |&i| keys[i as usize].hash());
-            self.keys.reserve(guess);
-            self.lines.reserve(guess);
-            self.occurrences.reserve(guess);
+            self.key_index
+                .reserve(text.len() / 45, |&i| keys[i as usize].hash());
+            self.keys.reserve(text.len() / 45);
+            let sections = &self.sections;
+            self.section_index
+                .reserve(64, |&i| sections[i as usize].hash);
+            self.sections.reserve(64);
+            self.lines.reserve(text.len() / 30);
+            self.occurrences.reserve(text.len() / 40);
         }
         parse::parse(text, self).map_err(|f| Error::Parse {
             location: Location::new(name, f.line),
@@ -210,51 +237,69 @@ impl<'a> IniMerge<'a> {
 
     /// Appends the merged text to `out` (see [`IniMerge::write`]).
     pub fn write_into(&self, out: &mut String, whitespace: bool) {
-        let (ws, sep) = if whitespace { (" ", " = ") } else { ("", "=") };
+        let (ws, sep, form) = if whitespace {
+            (" ", " = ", Form::Spaced)
+        } else {
+            ("", "=", Form::Tight)
+        };
         for section in &self.sections {
             if section.name != ORPHAN_SECTION {
                 out.push('[');
                 out.push_str(section.name);
                 out.push_str("]\n");
             }
-            for &k in &section.keys {
+            let mut k = section.first;
+            while k != NIL {
                 let Key {
-                    name: key, state, ..
+                    name: key,
+                    state,
+                    next,
+                    ..
                 } = &self.keys[k as usize];
+                k = *next;
                 let mut indent = usize::MAX;
                 let mut at = state.head;
                 while at != NIL {
                     let occ = self.occurrences[at as usize];
+                    at = occ.next;
                     let lines = &self.lines[occ.start as usize..occ.end as usize];
-                    out.push_str(key);
-                    if let Some((first, rest)) = lines.split_first() {
-                        out.push_str(sep);
-                        out.push_str(first);
-                        out.push('\n');
-                        for line in rest {
-                            if indent == usize::MAX {
-                                indent = pytext::char_len(key) + 2 * ws.len() + 1;
-                            }
-                            push_spaces(out, indent);
-                            out.push_str(line);
-                            out.push('\n');
-                        }
-                    } else {
+                    let Some((first, rest)) = lines.split_first() else {
                         // An empty occurrence: `key =`, no space after `=`.
+                        out.push_str(key);
                         out.push_str(&sep[..sep.len() - ws.len()]);
                         out.push('\n');
+                        continue;
+                    };
+                    if occ.form == form {
+                        // The source line already reads `key = value`.
+                        out.push_str(first);
+                    } else {
+                        out.push_str(key);
+                        out.push_str(sep);
+                        out.push_str(&first[occ.value_at as usize..]);
                     }
-                    at = occ.next;
+                    out.push('\n');
+                    for line in rest {
+                        if indent == usize::MAX {
+                            indent = pytext::char_len(key) + 2 * ws.len() + 1;
+                        }
+                        push_spaces(out, indent);
+                        out.push_str(line);
+                        out.push('\n');
+                    }
                 }
             }
             out.push('\n');
         }
     }
 
-    /// A guess at the written size, to allocate the output once.
+    /// A guess at the written size, to allocate the output once and not
+    /// much more: the stored lines (most first lines hold their key
+    /// already), newlines, continuation indents and section headers.
     fn size_hint(&self) -> usize {
-        let values: usize = self.lines.iter().map(|l| l.len()).sum();
-        values + self.keys.len() * 24 + self.sections.len() * 32
+        let text: usize = self.lines.iter().map(|l| l.len()).sum();
+        let continuations = self.lines.len().saturating_sub(self.occurrences.len());
+        text + self.lines.len() * 2 + continuations * 8 + self.sections.len() * 32
     }
 
     /// Walks the merged result: for every section, its keys, each with its
@@ -264,14 +309,15 @@ impl<'a> IniMerge<'a> {
         mut f: impl FnMut(&'a str, &'a str, Vec<Occurrence>, Vec<Occurrence>),
     ) {
         for section in &self.sections {
-            for &k in &section.keys {
+            let mut k = section.first;
+            while k != NIL {
                 let key = &self.keys[k as usize];
-                f(
-                    section.name,
-                    key.name,
-                    self.chain(key.state.head),
-                    self.chain(key.state.old_head),
-                );
+                k = key.next;
+                f(section.name, key.name, self.chain(key.state.head), {
+                    let mut old = self.chain(key.state.old_head);
+                    old.sort_by_key(|o| o.source);
+                    old
+                });
             }
         }
     }
@@ -291,9 +337,14 @@ impl<'a> IniMerge<'a> {
         v
     }
 
-    /// The lines of an occurrence.
-    pub(crate) fn lines_of(&self, occ: &Occurrence) -> &[&'a str] {
-        &self.lines[occ.start as usize..occ.end as usize]
+    /// The lines of an occurrence: its value's first line, then its
+    /// continuation lines.
+    pub(crate) fn lines_of(&self, occ: &Occurrence) -> Vec<&'a str> {
+        let mut lines = self.lines[occ.start as usize..occ.end as usize].to_vec();
+        if let Some(first) = lines.first_mut() {
+            *first = &first[occ.value_at as usize..];
+        }
+        lines
     }
 
     /// The name of the source with index `source`.
@@ -316,7 +367,8 @@ impl<'a> Sink<'a> for IniMerge<'a> {
                 self.sections.push(Section {
                     name,
                     hash,
-                    keys: Vec::new(),
+                    first: NIL,
+                    last: NIL,
                 });
                 let sections = &self.sections;
                 self.section_index
@@ -327,7 +379,8 @@ impl<'a> Sink<'a> for IniMerge<'a> {
         self.section = Some(index);
     }
 
-    fn assignment(&mut self, key: &'a str, value: &'a str, line: usize) {
+    #[inline]
+    fn assignment(&mut self, a: Assignment<'a>) {
         let section = match self.section {
             Some(s) => s,
             None => {
@@ -335,6 +388,7 @@ impl<'a> Sink<'a> for IniMerge<'a> {
                 self.section.expect("just set")
             }
         };
+        let key = a.key;
         let hash = key_hash(section, key);
         let keys = &self.keys;
         let found = self.key_index.find(hash, |&i| {
@@ -348,26 +402,54 @@ impl<'a> Sink<'a> for IniMerge<'a> {
                 self.keys.push(Key {
                     name: key,
                     section,
+                    next: NIL,
                     state: KeyState::default(),
                 });
                 let keys = &self.keys;
                 self.key_index
                     .insert_unique(hash, i, |&j| keys[j as usize].hash());
-                self.sections[section as usize].keys.push(i);
+                let s = &mut self.sections[section as usize];
+                if s.last == NIL {
+                    s.first = i;
+                } else {
+                    self.keys[s.last as usize].next = i;
+                }
+                s.last = i;
                 i
             }
         };
         let start = self.lines.len() as u32;
-        self.lines.push(value);
-        self.pending = Some((index, line as u32, start));
+        let (first, value_at) = if a.value_len == 0 {
+            ("", 0)
+        } else if a.form == Form::Other {
+            (a.value(), 0)
+        } else {
+            (a.line, a.value_at)
+        };
+        self.lines.push(first);
+        self.pending = Some(Pending {
+            key: index,
+            line: a.number,
+            start,
+            value_at,
+            form: a.form,
+        });
     }
 
+    #[inline]
     fn continuation(&mut self, text: &'a str) {
         self.lines.push(text);
     }
 
     fn flush(&mut self) {
-        let Some((key, line, start)) = self.pending.take() else {
+        let Some(Pending {
+            key,
+            line,
+            start,
+            value_at,
+            form,
+        }) = self.pending.take()
+        else {
             return;
         };
         let mut end = self.lines.len() as u32;
@@ -382,18 +464,16 @@ impl<'a> Sink<'a> for IniMerge<'a> {
             line,
             start,
             end,
+            value_at,
+            form,
             next: NIL,
         });
         let state = &mut self.keys[key as usize].state;
         if state.source != self.source {
             // First time this source sets the key: what was there is replaced.
             if state.head != NIL {
-                if state.old_tail == NIL {
-                    state.old_head = state.head;
-                } else {
-                    self.occurrences[state.old_tail as usize].next = state.head;
-                }
-                state.old_tail = state.tail;
+                self.occurrences[state.tail as usize].next = state.old_head;
+                state.old_head = state.head;
             }
             state.head = NIL;
             state.tail = NIL;

@@ -20,9 +20,8 @@ use crate::pytext;
 pub(crate) trait Sink<'a> {
     /// A `[name]` header.
     fn section(&mut self, name: &'a str);
-    /// The first line of an assignment, at 1-based `line`; `value` is already
-    /// stripped and unquoted.
-    fn assignment(&mut self, key: &'a str, value: &'a str, line: usize);
+    /// The first line of an assignment.
+    fn assignment(&mut self, assignment: Assignment<'a>);
     /// A continuation line of the pending assignment, left-stripped.
     fn continuation(&mut self, text: &'a str);
     /// The pending assignment is complete.
@@ -73,28 +72,93 @@ impl Failure<'_> {
     }
 }
 
+/// How an assignment's first line is laid out, so the writer can copy it
+/// whole when it already reads the way it would be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `key = value`: what the writer prints with `whitespace` on.
+    Spaced,
+    /// `key=value`: what the writer prints with `whitespace` off.
+    Tight,
+    /// Anything else (other spacing, `:`, quotes, an empty value).
+    Other,
+}
+
+/// One assignment's first line, as the parser hands it to the [`Sink`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Assignment<'a> {
+    /// The stripped key.
+    pub key: &'a str,
+    /// The right-stripped line; `value` is `line[value_at..]` when the
+    /// value was not unquoted.
+    pub line: &'a str,
+    /// Where the stripped, unquoted value starts in `line`.
+    pub value_at: u32,
+    /// Its length.
+    pub value_len: u32,
+    /// The layout of `line`.
+    pub form: Form,
+    /// 1-based line number in this source.
+    pub number: u32,
+}
+
+impl<'a> Assignment<'a> {
+    /// The value, stripped and unquoted.
+    #[inline]
+    pub(crate) fn value(&self) -> &'a str {
+        let at = self.value_at as usize;
+        &self.line[at..at + self.value_len as usize]
+    }
+}
+
 /// Parses one source into `sink`.
 ///
 /// Lines are split on `\n` only, as Python iterates a `StringIO`; a final
 /// line without `\n` still counts. Line numbers start at 1 for each source.
+///
+/// One pass: an assignment line is scanned once up to its separator (which
+/// also finds a line that has none) and from there to its end, eight bytes
+/// at a time.
 pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), Failure<'a>> {
-    if text.is_empty() {
-        return Ok(());
-    }
-    let body = text.strip_suffix('\n').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    let mut number = 0u32;
     let mut pending = false;
-    for (index, raw) in Lines::new(body).enumerate() {
-        let line = pytext::rstrip(raw);
-        let Some(&first) = line.as_bytes().first() else {
+    while pos < bytes.len() {
+        number += 1;
+        let start = pos;
+        let first = bytes[start];
+        if first == b'\n' {
             // Blank line: ends a multi-line value.
             if pending {
                 sink.flush();
                 pending = false;
             }
+            pos += 1;
             continue;
+        }
+        // Assignments are scanned to their separator first (a line without
+        // one ends the scan at its end); other lines straight to their end.
+        let stop = match first {
+            b' ' | b'\t' | b'[' | b'#' | b';' => find_newline(bytes, start + 1),
+            _ => find_separator(bytes, start),
         };
+        let (end, sep) = if stop < bytes.len() && bytes[stop] != b'\n' {
+            (find_newline(bytes, stop + 1), Some(stop - start))
+        } else {
+            (stop, None)
+        };
+        pos = end + 1;
+        let line = pytext::rstrip(&text[start..end]);
+        if line.is_empty() {
+            if pending {
+                sink.flush();
+                pending = false;
+            }
+            continue;
+        }
         let fail = |problem| Failure {
-            line: index + 1,
+            line: number as usize,
             problem,
             text: line,
         };
@@ -121,15 +185,15 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
             }
             b'#' | b';' => {}
             _ => {
-                let Some(sep) = line.bytes().position(|b| b == b'=' || b == b':') else {
+                // The separator is never stripped away: it is not whitespace.
+                let Some(sep) = sep else {
                     return Err(fail(Problem::NoSeparator));
                 };
                 let key = pytext::strip(&line[..sep]);
-                let value = unquote(pytext::strip(&line[sep + 1..]));
                 if key.is_empty() {
                     return Err(fail(Problem::EmptyKey));
                 }
-                sink.assignment(key, value, index + 1);
+                sink.assignment(assignment(line, key, sep, number));
                 pending = true;
             }
         }
@@ -140,63 +204,94 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
     Ok(())
 }
 
-/// The lines of a text split at `\n` (like `str::split('\n')`, but lines
-/// here are short, where a plain byte scan beats `memchr`'s setup).
-struct Lines<'a> {
-    text: &'a str,
-    pos: usize,
-    done: bool,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Lines {
-            text,
-            pos: 0,
-            done: false,
-        }
-    }
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        if self.done {
-            return None;
-        }
-        let bytes = &self.text.as_bytes()[self.pos..];
-        match find_newline(bytes) {
-            Some(n) => {
-                let line = &self.text[self.pos..self.pos + n];
-                self.pos += n + 1;
-                Some(line)
-            }
-            None => {
-                self.done = true;
-                Some(&self.text[self.pos..])
-            }
-        }
-    }
-}
-
-/// The index of the first `\n`, eight bytes at a time (SWAR).
+/// Builds an [`Assignment`] from a right-stripped line, its stripped key and
+/// the separator's index.
 #[inline]
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+fn assignment<'a>(line: &'a str, key: &'a str, sep: usize, number: u32) -> Assignment<'a> {
+    let offset = |part: &str| part.as_ptr() as usize - line.as_ptr() as usize;
+    let value = unquote(pytext::lstrip(&line[sep + 1..]));
+    // An empty value may be a literal, not a slice of `line`.
+    let value_at = if value.is_empty() { 0 } else { offset(value) };
+    let whole = !value.is_empty() && value_at + value.len() == line.len();
+    let equals = line.as_bytes()[sep] == b'=';
+    let form = if !whole || !equals || offset(key) != 0 {
+        Form::Other
+    } else if sep == key.len() && value_at == sep + 1 {
+        Form::Tight
+    } else if sep == key.len() + 1
+        && value_at == sep + 2
+        && line.as_bytes()[sep - 1] == b' '
+        && line.as_bytes()[sep + 1] == b' '
+    {
+        Form::Spaced
+    } else {
+        Form::Other
+    };
+    Assignment {
+        key,
+        line,
+        value_at: value_at as u32,
+        value_len: value.len() as u32,
+        form,
+        number,
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of every byte of `w` that is zero (exact for the lowest
+/// such byte, which is all the scans below use).
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(LO) & !w & HI
+}
+
+#[inline(always)]
+fn word(bytes: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// The index of the first `\n` at or after `from`, or `bytes.len()`, eight
+/// bytes at a time (SWAR).
+#[inline]
+fn find_newline(bytes: &[u8], from: usize) -> usize {
     const NL: u64 = LO * b'\n' as u64;
-    let mut i = 0;
+    let mut i = from;
     while i + 8 <= bytes.len() {
-        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes")) ^ NL;
-        let found = w.wrapping_sub(LO) & !w & HI;
+        let found = zero_bytes(word(bytes, i) ^ NL);
         if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
+            return i + (found.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    bytes[i..].iter().position(|&b| b == b'\n').map(|n| i + n)
+    while i < bytes.len() && bytes[i] != b'\n' {
+        i += 1;
+    }
+    i
+}
+
+/// The index of the first `=`, `:` or `\n` at or after `from`, or
+/// `bytes.len()`, eight bytes at a time. The lowest flagged byte of the
+/// three masks is exact, since each mask's false hits lie above a true one.
+#[inline]
+fn find_separator(bytes: &[u8], from: usize) -> usize {
+    const NL: u64 = LO * b'\n' as u64;
+    const EQ: u64 = LO * b'=' as u64;
+    const COLON: u64 = LO * b':' as u64;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let w = word(bytes, i);
+        let found = zero_bytes(w ^ EQ) | zero_bytes(w ^ COLON) | zero_bytes(w ^ NL);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'=' | b':' | b'\n') {
+        i += 1;
+    }
+    i
 }
 
 /// Drops one pair of matching `"` or `'` around a value (a lone quote
@@ -221,8 +316,9 @@ mod tests {
         fn section(&mut self, name: &'a str) {
             self.0.push(format!("[{name}]"));
         }
-        fn assignment(&mut self, key: &'a str, value: &'a str, line: usize) {
-            self.0.push(format!("{line}:{key}={value:?}"));
+        fn assignment(&mut self, a: Assignment<'a>) {
+            self.0
+                .push(format!("{}:{}={:?}", a.number, a.key, a.value()));
         }
         fn continuation(&mut self, text: &'a str) {
             self.0.push(format!("+{text:?}"));
@@ -261,19 +357,143 @@ mod tests {
     }
 
     #[test]
-    fn newline_search() {
+    fn scans() {
         for text in [
             "",
             "\n",
             "abc",
             "abcdefgh\n",
             "abcdefghijklmnop\nq",
+            "abcdefghijklmnop:q",
+            "abcdefghijklmnop=q",
             "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\n",
+            "a\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}=:\n",
         ] {
-            assert_eq!(find_newline(text.as_bytes()), text.find('\n'), "{text:?}");
+            for from in 0..=text.len() {
+                let b = text.as_bytes();
+                let nl = b[from..].iter().position(|&c| c == b'\n');
+                assert_eq!(find_newline(b, from), nl.map_or(b.len(), |n| from + n));
+                let sep = b[from..]
+                    .iter()
+                    .position(|&c| matches!(c, b'=' | b':' | b'\n'));
+                assert_eq!(find_separator(b, from), sep.map_or(b.len(), |n| from + n));
+            }
         }
-        let lines: Vec<_> = Lines::new("a\n\nbcdefghijk\nl").collect();
-        assert_eq!(lines, ["a", "", "bcdefghijk", "l"]);
+    }
+
+    #[test]
+    fn forms() {
+        let form = |text: &str| {
+            #[derive(Default)]
+            struct F(Vec<(Form, String)>);
+            impl<'a> Sink<'a> for F {
+                fn section(&mut self, _: &'a str) {}
+                fn assignment(&mut self, a: Assignment<'a>) {
+                    self.0.push((a.form, a.value().to_owned()));
+                }
+                fn continuation(&mut self, _: &'a str) {}
+                fn flush(&mut self) {}
+            }
+            let mut f = F::default();
+            parse(text, &mut f).unwrap();
+            f.0.remove(0)
+        };
+        assert_eq!(form("k = v w  \n"), (Form::Spaced, "v w".into()));
+        assert_eq!(form("k=v"), (Form::Tight, "v".into()));
+        for other in [
+            "k  = v",
+            "k =  v",
+            "k: v",
+            "k:v",
+            "k = 'v'",
+            "k = \"v\"",
+            "k =",
+            "k = ''",
+            "k\t= v",
+            "k =\tv",
+            "\x0ck = v",
+            "k= v",
+            "k =v",
+        ] {
+            assert_eq!(form(other).0, Form::Other, "{other:?}");
+        }
+    }
+
+    /// The grammar written the plain way (split, strip, search), which the
+    /// fused scanner must agree with on every input.
+    fn reference(text: &str) -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        if text.is_empty() {
+            return Ok(out);
+        }
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let mut pending = false;
+        for (index, raw) in body.split('\n').enumerate() {
+            let line = pytext::rstrip(raw);
+            let fail = |p: Problem| {
+                Err(Failure {
+                    line: index + 1,
+                    problem: p,
+                    text: line,
+                }
+                .upstream_message())
+            };
+            let Some(&first) = line.as_bytes().first() else {
+                if pending {
+                    out.push(".".to_owned());
+                    pending = false;
+                }
+                continue;
+            };
+            if first == b' ' || first == b'\t' {
+                if !pending {
+                    return fail(Problem::UnexpectedContinuation);
+                }
+                out.push(format!("+{:?}", pytext::lstrip(line)));
+                continue;
+            }
+            if pending {
+                out.push(".".to_owned());
+                pending = false;
+            }
+            match first {
+                b'[' if !line.ends_with(']') => return fail(Problem::SectionEnd),
+                b'[' if line.len() <= 2 => return fail(Problem::EmptySection),
+                b'[' => out.push(format!("[{}]", &line[1..line.len() - 1])),
+                b'#' | b';' => {}
+                _ => {
+                    let Some(sep) = line.find(['=', ':']) else {
+                        return fail(Problem::NoSeparator);
+                    };
+                    let key = pytext::strip(&line[..sep]);
+                    if key.is_empty() {
+                        return fail(Problem::EmptyKey);
+                    }
+                    let value = unquote(pytext::strip(&line[sep + 1..]));
+                    out.push(format!("{}:{key}={value:?}", index + 1));
+                    pending = true;
+                }
+            }
+        }
+        if pending {
+            out.push(".".to_owned());
+        }
+        Ok(out)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fused_scanner_matches_reference(
+            lines in proptest::collection::vec(
+                "[ \t\r\x0c\x1ckv=:#;\\[\\]'\"\u{a0}\u{e9}]{0,12}", 0..12),
+            trailing in proptest::bool::ANY,
+        ) {
+            let mut text = lines.join("\n");
+            if trailing {
+                text.push('\n');
+            }
+            proptest::prop_assert_eq!(trace(&text), reference(&text));
+        }
     }
 
     #[test]
