@@ -1,13 +1,20 @@
 //! A driver for profiling the INI merge chain under callgrind or perf
 //! (`merge_profile [CHAINS]`); it prints a rough median, but figures come
-//! from the criterion bench `merge`.
+//! from the criterion bench `merge`. `merge_profile --dump` prints all
+//! 8,000 outputs in the bench-data README's order, for its sha256.
 use std::fs;
 use std::time::Instant;
 
 use kolla_core::config::IniMerge;
 
 fn main() {
-    let n: usize = std::env::args().nth(1).map_or(2000, |s| s.parse().unwrap());
+    let arg = std::env::args().nth(1);
+    let dump = arg.as_deref() == Some("--dump");
+    let n: usize = if dump {
+        8000
+    } else {
+        arg.map_or(2000, |s| s.parse().unwrap())
+    };
     let root = kolla_benches::bench_data().join("merge");
     let read = |rel: &str| (rel.to_owned(), fs::read_to_string(root.join(rel)).unwrap());
     let list = |f: &str| -> Vec<String> {
@@ -33,7 +40,7 @@ fn main() {
         .collect();
     let hosts: Vec<_> = list("hosts.txt")
         .iter()
-        .take(100)
+        .take(if dump { 1000 } else { 100 })
         .map(|h| read(&format!("custom/nova/{h}/nova.conf")))
         .collect();
     let mut times = Vec::with_capacity(n);
@@ -49,6 +56,13 @@ fn main() {
         let out = m.write(true);
         times.push(t.elapsed().as_nanos() as u64);
         total += out.len();
+        if dump {
+            use std::io::Write;
+            std::io::stdout().write_all(out.as_bytes()).unwrap();
+        }
+    }
+    if dump {
+        return;
     }
     times.sort_unstable();
     println!(

@@ -68,30 +68,56 @@ impl Default for KeyState {
 
 /// A fast, non-keyed hash of a (section, key) pair: keys are short, trusted
 /// config names, and SipHash would cost more than the rest of the parse.
+/// Every load has a fixed size (the last word overlaps the one before), so
+/// no variable-length copy is made.
 #[inline]
 fn key_hash(section: u32, key: &str) -> u64 {
     const K: u64 = 0xf135_7aea_2e62_a9c5;
     let b = key.as_bytes();
+    let n = b.len();
     let mix = |h: u64, v: u64| (h.rotate_left(5) ^ v).wrapping_mul(K);
-    let load = |s: &[u8]| {
-        let mut buf = [0u8; 8];
-        buf[..s.len()].copy_from_slice(s);
-        u64::from_le_bytes(buf)
-    };
-    let mut h = mix(u64::from(section), b.len() as u64);
-    if b.len() <= 16 {
-        let split = b.len().min(8);
-        h = mix(h, load(&b[..split]));
-        h = mix(h, load(&b[split..]));
-    } else {
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            h = mix(h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
+    let mut h = mix(u64::from(section), n as u64);
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            h = mix(h, word(i));
+            i += 8;
         }
-        h = mix(h, load(chunks.remainder()));
+        h = mix(h, word(n - 8));
+    } else if n >= 4 {
+        h = mix(h, half(0) << 32 | half(n - 4));
+    } else if n > 0 {
+        h = mix(
+            h,
+            u64::from(b[0]) << 16 | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]),
+        );
     }
     // hashbrown takes the bucket from the low bits and a tag from the top 7.
     h ^ (h >> 29)
+}
+
+/// `a == b` for short names with fixed-size loads (a plain `==` calls
+/// `memcmp`, whose call costs more than comparing a config key).
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    if n < 8 {
+        return a == b;
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// A section: its name and its keys, in order, as a chain through
@@ -99,6 +125,8 @@ fn key_hash(section: u32, key: &str) -> u64 {
 #[derive(Debug, Clone)]
 struct Section<'a> {
     name: &'a str,
+    /// The source the name was read from.
+    source: u32,
     hash: u64,
     first: u32,
     last: u32,
@@ -139,6 +167,7 @@ impl Key<'_> {
 #[derive(Default, Clone)]
 pub struct IniMerge<'a> {
     names: Vec<&'a str>,
+    texts: Vec<&'a str>,
     // Flat storage: one table finds a section by name, one finds a key by
     // (section, name); both are sized once from the first source's length.
     sections: Vec<Section<'a>>,
@@ -189,6 +218,7 @@ impl<'a> IniMerge<'a> {
     pub fn add(&mut self, name: &'a str, text: &'a str) -> Result<(), Error> {
         self.source = u32::try_from(self.names.len()).expect("fewer than 2^32 sources");
         self.names.push(name);
+        self.texts.push(text);
         self.section = None;
         self.pending = None;
         if self.keys.is_empty() {
@@ -242,11 +272,14 @@ impl<'a> IniMerge<'a> {
         } else {
             ("", "=", Form::Tight)
         };
+        // Lines that already read as they are written and follow each other
+        // in a source are copied as one run.
+        let mut run = Run::new(out, &self.texts);
         for section in &self.sections {
             if section.name != ORPHAN_SECTION {
-                out.push('[');
-                out.push_str(section.name);
-                out.push_str("]\n");
+                // The header line is `[name]` exactly where the name was read.
+                let at = run.offset(section.source, section.name);
+                run.piece(section.source, at - 1, section.name.len() + 2);
             }
             let mut k = section.first;
             while k != NIL {
@@ -265,32 +298,27 @@ impl<'a> IniMerge<'a> {
                     let lines = &self.lines[occ.start as usize..occ.end as usize];
                     let Some((first, rest)) = lines.split_first() else {
                         // An empty occurrence: `key =`, no space after `=`.
-                        out.push_str(key);
-                        out.push_str(&sep[..sep.len() - ws.len()]);
-                        out.push('\n');
+                        run.text(&[key, &sep[..sep.len() - ws.len()]]);
                         continue;
                     };
                     if occ.form == form {
                         // The source line already reads `key = value`.
-                        out.push_str(first);
+                        let at = run.offset(occ.source, first);
+                        run.piece(occ.source, at, first.len());
                     } else {
-                        out.push_str(key);
-                        out.push_str(sep);
-                        out.push_str(&first[occ.value_at as usize..]);
+                        run.text(&[key, sep, &first[occ.value_at as usize..]]);
                     }
-                    out.push('\n');
                     for line in rest {
                         if indent == usize::MAX {
                             indent = pytext::char_len(key) + 2 * ws.len() + 1;
                         }
-                        push_spaces(out, indent);
-                        out.push_str(line);
-                        out.push('\n');
+                        run.continuation(occ.source, line, indent);
                     }
                 }
             }
-            out.push('\n');
+            run.blank();
         }
+        run.flush();
     }
 
     /// A guess at the written size, to allocate the output once and not
@@ -357,15 +385,15 @@ impl<'a> Sink<'a> for IniMerge<'a> {
     fn section(&mut self, name: &'a str) {
         let hash = key_hash(u32::MAX, name);
         let sections = &self.sections;
-        let index = match self
-            .section_index
-            .find(hash, |&i| sections[i as usize].name == name)
-        {
+        let index = match self.section_index.find(hash, |&i| {
+            same(sections[i as usize].name.as_bytes(), name.as_bytes())
+        }) {
             Some(&i) => i,
             None => {
                 let i = self.sections.len() as u32;
                 self.sections.push(Section {
                     name,
+                    source: self.source,
                     hash,
                     first: NIL,
                     last: NIL,
@@ -393,7 +421,7 @@ impl<'a> Sink<'a> for IniMerge<'a> {
         let keys = &self.keys;
         let found = self.key_index.find(hash, |&i| {
             let k = &keys[i as usize];
-            k.section == section && k.name == key
+            k.section == section && same(k.name.as_bytes(), key.as_bytes())
         });
         let index = match found {
             Some(&i) => i,
@@ -488,8 +516,107 @@ impl<'a> Sink<'a> for IniMerge<'a> {
     }
 }
 
+/// The writer's output, with the pending run: `texts[source][start..end]`
+/// is still to be written, followed by `\n`.
+struct Run<'o, 'a> {
+    out: &'o mut String,
+    texts: &'o [&'a str],
+    source: u32,
+    start: usize,
+    end: usize,
+}
+
+impl<'o, 'a> Run<'o, 'a> {
+    fn new(out: &'o mut String, texts: &'o [&'a str]) -> Self {
+        Run {
+            out,
+            texts,
+            source: NIL,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// Where `part`, a slice of source `source`, starts in it.
+    #[inline]
+    fn offset(&self, source: u32, part: &str) -> usize {
+        part.as_ptr() as usize - self.texts[source as usize].as_ptr() as usize
+    }
+
+    /// Writes the line `texts[source][at..at + len]`: it joins the pending
+    /// run when the run's text continues with `\n` and then this line.
+    #[inline]
+    fn piece(&mut self, source: u32, at: usize, len: usize) {
+        if source == self.source
+            && at == self.end + 1
+            && self.texts[source as usize].as_bytes().get(self.end) == Some(&b'\n')
+        {
+            self.end = at + len;
+            return;
+        }
+        self.flush();
+        self.source = source;
+        self.start = at;
+        self.end = at + len;
+    }
+
+    /// Writes an empty line.
+    fn blank(&mut self) {
+        if self.source != NIL
+            && self.texts[self.source as usize].as_bytes().get(self.end) == Some(&b'\n')
+        {
+            self.end += 1;
+        } else {
+            self.flush();
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes a continuation line: `indent` spaces, then `line` (a slice of
+    /// source `source`, already left-stripped).
+    #[inline]
+    fn continuation(&mut self, source: u32, line: &str, indent: usize) {
+        let at = self.offset(source, line);
+        let text = self.texts[source as usize];
+        if indent <= SPACES.len()
+            && at >= indent
+            && same(
+                &text.as_bytes()[at - indent..at],
+                &SPACES.as_bytes()[..indent],
+            )
+        {
+            self.piece(source, at - indent, line.len() + indent);
+        } else {
+            self.flush();
+            push_spaces(self.out, indent);
+            self.out.push_str(line);
+            self.out.push('\n');
+        }
+    }
+
+    /// Writes a line made of `parts`.
+    fn text(&mut self, parts: &[&str]) {
+        self.flush();
+        for part in parts {
+            self.out.push_str(part);
+        }
+        self.out.push('\n');
+    }
+
+    /// Writes the pending run.
+    fn flush(&mut self) {
+        if self.source != NIL {
+            self.out
+                .push_str(&self.texts[self.source as usize][self.start..self.end]);
+            self.out.push('\n');
+            self.source = NIL;
+        }
+    }
+}
+
+const SPACES: &str = "                                                                ";
+
 fn push_spaces(out: &mut String, mut n: usize) {
-    const SPACES: &str = "                                                                ";
     while n > SPACES.len() {
         out.push_str(SPACES);
         n -= SPACES.len();
@@ -523,4 +650,90 @@ where
         merge.add(name, text)?;
     }
     Ok(merge.write(whitespace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer without runs: every line built from its parts.
+    fn write_plain(m: &IniMerge<'_>, whitespace: bool) -> String {
+        let (ws, sep) = if whitespace { (" ", " = ") } else { ("", "=") };
+        let mut out = String::new();
+        for section in &m.sections {
+            if section.name != ORPHAN_SECTION {
+                out += &format!("[{}]\n", section.name);
+            }
+            let mut k = section.first;
+            while k != NIL {
+                let key = &m.keys[k as usize];
+                k = key.next;
+                for occ in m.chain(key.state.head) {
+                    let lines = m.lines_of(&occ);
+                    let Some((first, rest)) = lines.split_first() else {
+                        out += &format!("{}{}\n", key.name, sep.trim_end());
+                        continue;
+                    };
+                    out += &format!("{}{sep}{first}\n", key.name);
+                    let indent = key.name.chars().count() + 2 * ws.len() + 1;
+                    for line in rest {
+                        out += &format!("{}{line}\n", " ".repeat(indent));
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_write_what_the_parts_say(
+            sources in proptest::collection::vec(
+                proptest::collection::vec(
+                    "(\\[[sé]{1,2}\\]|[kéj]{1,3}( = |=| =|= |: | :|  = )('?)[vé ]{0,3}('?)|( {1,6}|\t)[wé]{1,3}|#c|)[ \t]?",
+                    0..10,
+                ),
+                1..4,
+            ),
+            trailing in proptest::bool::ANY,
+        ) {
+            let texts: Vec<String> = sources
+                .iter()
+                .map(|lines| {
+                    let mut t = lines.join("\n");
+                    if trailing {
+                        t.push('\n');
+                    }
+                    t
+                })
+                .collect();
+            let mut m = IniMerge::new();
+            for (i, t) in texts.iter().enumerate() {
+                if m.add(["a", "b", "c", "d"][i], t).is_err() {
+                    return Ok(());
+                }
+            }
+            for ws in [true, false] {
+                proptest::prop_assert_eq!(m.write(ws), write_plain(&m, ws));
+            }
+        }
+    }
+
+    #[test]
+    fn hash_and_equality_see_every_byte() {
+        for n in 0..40 {
+            let a = "k".repeat(n);
+            for at in 0..n {
+                let mut b = a.clone().into_bytes();
+                b[at] = b'j';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same(a.as_bytes(), b.as_bytes()), "{a:?} {b:?}");
+                assert_ne!(key_hash(1, &a), key_hash(1, &b), "{a:?} {b:?}");
+            }
+            assert!(same(a.as_bytes(), a.clone().as_bytes()));
+            assert_ne!(key_hash(1, &a), key_hash(2, &a));
+            assert!(!same(a.as_bytes(), format!("{a}k").as_bytes()));
+        }
+    }
 }
