@@ -69,6 +69,21 @@ CASES = {
     "syntax-error": "a\n{% if %}\n",
     "math": "{{ port + 1 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ -3 | abs }} {{ [3, 1] | max }} {{ nums | sum }} {{ 2.5 | round }}",
     "strings": "{{ name ~ '-' ~ port }} {{ text | length }} {{ '  x  ' | trim }} {{ name | capitalize }} {{ words | first }} {{ words | last }} {{ words | sort | list }}",
+    # The version test: every scheme and operator alias (plugins/test/core.py).
+    "version-loose": "{{ '1.10' is version('1.9', 'gt') }} {{ '2.2beta29' is version('2.2beta3', '>') }} {{ '1.0' is version('1.0.0', '<') }} {{ '1.0RC' is version('1.0RC', '==') }} {{ version is version('2.10', 'ge') }} {{ '2' is version('10', 'le') }} {{ 3.1 is version('3.10', 'lt') }} {{ '1.0-1' is version('1.0-2', '<') }} {{ '1.0' is version('1.0', operator='!=') }} {{ '5.5.kw' is version('5.5.jw', '>') }}",
+    "version-ops": "{% for op in ['==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'] %}{{ op }}:{{ '1.2' is version('1.10', op) }}{{ '1.2' is version('1.2', op) }} {% endfor %}{{ '1.2' is version('1.2') }} {{ '1.2' is version_compare('1.3', '<') }}",
+    "version-strict": "{{ '0.4' is version('0.4.0', '==', strict=true) }} {{ '1.0.4a3' is version('1.0.4', '<', version_type='strict') }} {{ '1.0b1' is version('1.0a2', 'gt', version_type='strict') }} {{ '0.9.6' is version('1.0', 'lt', version_type='strict') }} {{ '1.0' is version('1.0.0', '==', strict=false) }}",
+    "version-semver": "{{ '1.0.0-alpha.1' is version('1.0.0-alpha.beta', '<', version_type='semver') }} {{ '1.0.0+b1' is version('1.0.0+b2', '==', version_type='semantic') }} {{ '1.0.0-rc.1' is version('1.0.0', 'lt', version_type='semver') }} {{ '1.0.0-2' is version('1.0.0-10', '<', version_type='semver') }} {{ '1.0.0-a' is version('1.0.0-1', '>', version_type='semver') }} {{ '1.0.0-a.b' is version('1.0.0-a', '>', version_type='semver') }} {{ '2.0.0' is version('10.0.0', '<', version_type='semver') }}",
+    "version-pep440": "{{ '1.0.dev1' is version('1.0a1', '<', version_type='pep440') }} {{ '1.0.post1' is version('1.0', '>', version_type='pep440') }} {{ '1.0+local' is version('1.0', '>', version_type='pep440') }} {{ 'v1.0.0' is version('1', '==', version_type='pep440') }} {{ '1!0.1' is version('2.0', '>', version_type='pep440') }} {{ '1.0RC1' is version('1.0c1', 'eq', version_type='pep440') }} {{ '1.0-1' is version('1.0.post1', '==', version_type='pep440') }} {{ '1.0+abc.5' is version('1.0+5', '<', version_type='pep440') }} {{ '1.0a.' is version('1.0a0', '==', version_type='pep440') }}",
+    "version-err-mixed": "x\n{{ '1.0a' is version('1.0.1', '<') }}",
+    "version-err-strict": "{{ '1' is version('1.0', strict=true) }}",
+    "version-err-semver": "{{ '1.0' is version('1.0.0', version_type='semver') }}",
+    "version-err-pep440": "{{ 'x' is version('1.0', version_type='pep440') }}",
+    "version-err-op": "{{ '1' is version('1', 'bad') }}",
+    "version-err-type": "{{ '1' is version('1', version_type='calver') }}",
+    "version-err-empty": "{{ '' is version('1') }}",
+    "version-err-other-empty": "{{ '1' is version('') }}",
+    "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
 }
 
 if OUT.exists():

@@ -42,7 +42,12 @@ fn templates_render_like_ansible() {
                     .split_once(": ")
                     .map(|(_, m)| m.trim_end())
                     .filter(|m| m.ends_with("is undefined"));
-                if !e.starts_with(&format!("{name}:")) || quoted.is_some_and(|q| !e.ends_with(q)) {
+                // A failing filter or test: Ansible's reason, after our name:line.
+                let reason = upstream.split_once("' failed: ").map(|(_, m)| m.trim_end());
+                if !e.starts_with(&format!("{name}:"))
+                    || quoted.is_some_and(|q| !e.ends_with(q))
+                    || reason.is_some_and(|r| !e.ends_with(r))
+                {
                     failures.push(format!("{name}: error {e:?} vs Ansible's {upstream:?}"));
                 }
             }

@@ -705,57 +705,80 @@ fn quote(Def(ref value): Def) -> String {
     format!("'{}'", s.replace('\'', "'\"'\"'"))
 }
 
-/// Splits a version into numeric and alphabetic parts (LooseVersion).
-fn version_parts(v: &str) -> Vec<Result<u64, String>> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let flush = |cur: &mut String, parts: &mut Vec<Result<u64, String>>| {
-        if !cur.is_empty() {
-            parts.push(cur.parse::<u64>().map_err(|_| cur.clone()));
-            cur.clear();
-        }
-    };
-    let mut digit = None;
-    for c in v.chars() {
-        if c == '.' {
-            flush(&mut cur, &mut parts);
-            digit = None;
-            continue;
-        }
-        let is_digit = c.is_ascii_digit();
-        if digit.is_some_and(|d| d != is_digit) {
-            flush(&mut cur, &mut parts);
-        }
-        digit = Some(is_digit);
-        cur.push(c);
-    }
-    flush(&mut cur, &mut parts);
-    parts
-}
-
+/// Ansible's `version` test: `value is version(other, operator='eq',
+/// strict=None, version_type=None)` (see [`super::version`]).
 fn version_test(
     Def(ref value): Def,
     other: &Value,
-    op: Option<String>,
+    args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<bool, Error> {
-    let op_kw: Option<String> = kwargs.get("operator")?;
-    let _: Option<bool> = kwargs.get("strict")?;
-    let _: Option<String> = kwargs.get("version_type")?;
+    let mut args = args.iter().cloned();
+    let op = args.next();
+    let strict = args.next();
+    let version_type = args.next();
+    if args.next().is_some() {
+        return Err(Error::from(ErrorKind::TooManyArguments));
+    }
+    let op = kwarg_or(&kwargs, "operator", op)?;
+    let strict = kwarg_or(&kwargs, "strict", strict)?.filter(|v| !v.is_none());
+    let version_type = kwarg_or(&kwargs, "version_type", version_type)?.filter(|v| !v.is_none());
     kwargs.assert_all_used()?;
-    let op = op.or(op_kw).unwrap_or_else(|| "eq".into());
-    let (a, b) = (version_parts(&py_str(value)), version_parts(&py_str(other)));
-    let ord = a.cmp(&b);
+    if strict.is_some() && version_type.is_some() {
+        return Err(invalid("Cannot specify both 'strict' and 'version_type'"));
+    }
+    if !value.is_true() {
+        return Err(invalid("Input version value cannot be empty"));
+    }
+    if !other.is_true() {
+        return Err(invalid(
+            "Version parameter to compare against cannot be empty",
+        ));
+    }
+    let scheme = if strict.is_some_and(|s| s.is_true()) {
+        "strict".to_string()
+    } else {
+        version_type.map_or_else(|| "loose".to_string(), |v| py_str(&v))
+    };
+    if !["loose", "strict", "semver", "semantic", "pep440"].contains(&scheme.as_str()) {
+        return Err(invalid(format!(
+            "Invalid version type ({scheme}). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'"
+        )));
+    }
+    let op = op.map_or_else(|| "eq".to_string(), |v| py_str(&v));
     use std::cmp::Ordering::*;
-    Ok(match op.as_str() {
-        "==" | "=" | "eq" => ord == Equal,
-        "!=" | "<>" | "ne" => ord != Equal,
-        "<" | "lt" => ord == Less,
-        "<=" | "le" => ord != Greater,
-        ">" | "gt" => ord == Greater,
-        ">=" | "ge" => ord != Less,
-        other => return Err(invalid(format!("Invalid operator type ({other})"))),
-    })
+    let test: fn(std::cmp::Ordering) -> bool = match op.as_str() {
+        "==" | "=" | "eq" => |o| o == Equal,
+        "!=" | "<>" | "ne" => |o| o != Equal,
+        "<" | "lt" => |o| o == Less,
+        "<=" | "le" => |o| o != Greater,
+        ">" | "gt" => |o| o == Greater,
+        ">=" | "ge" => |o| o != Less,
+        other => {
+            return Err(invalid(format!(
+                "Invalid operator type ({other}). Must be one of '==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'"
+            )))
+        }
+    };
+    let ord = super::version::compare(&py_str(value), &py_str(other), Some(&scheme))
+        .map_err(|e| invalid(format!("Version comparison failed: {e}")))?;
+    Ok(test(ord))
+}
+
+/// A keyword argument, or the positional one given for the same parameter.
+fn kwarg_or(
+    kwargs: &Kwargs,
+    name: &str,
+    positional: Option<Value>,
+) -> Result<Option<Value>, Error> {
+    let kw: Option<Value> = kwargs.get(name)?;
+    match (positional, kw) {
+        (Some(_), Some(_)) => Err(Error::new(
+            ErrorKind::TooManyArguments,
+            format!("got multiple values for argument '{name}'"),
+        )),
+        (p, k) => Ok(p.or(k)),
+    }
 }
 
 fn regex_kw(kwargs: &Kwargs) -> Result<(bool, bool), Error> {

@@ -19,6 +19,7 @@ use minijinja::{Environment, UndefinedBehavior};
 pub mod filters;
 pub mod pyfmt;
 mod vars;
+pub mod version;
 pub use vars::Vars;
 
 use crate::error::Location;
