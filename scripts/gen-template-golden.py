@@ -24,7 +24,7 @@ VARS = {
     "users": [{"name": "u1", "enabled": True, "uid": 1}, {"name": "u2", "enabled": False, "uid": 2}],
     "path": "/etc/kolla/nova-api/nova.conf", "text": "Hello World", "uni": "caf\u00e9 \u65e5\u672c",
     "float": 2.5, "big": 1e20, "yes_str": "yes", "num_str": "42", "hosts": ["h1", "h2"],
-    "version": "2.10.1",
+    "version": "2.10.1", "lines": "nova-api\nnova-conductor 2\n", "kv": "a=1, bb=22, c=",
 }
 
 CASES = {
@@ -83,6 +83,17 @@ CASES = {
     "version-err-type": "{{ '1' is version('1', version_type='calver') }}",
     "version-err-empty": "{{ '' is version('1') }}",
     "version-err-other-empty": "{{ '1' is version('') }}",
+    # Python `re` syntax in the regex filters and tests (backreferences, look-around, `$`, `\Z`).
+    "regex-python": "{{ 'aabcc' | regex_replace('(\\w)\\1', '<\\1>') }} {{ 'abcb' | regex_replace('(?<=a)b', 'X') }} {{ 'bcbd' | regex_replace('b(?!c)', 'X') }} {{ 'xyxy' | regex_replace('(?P<p>xy)(?P=p)', '[\\g<p>]') }} {{ 'a-b' | regex_replace('\\-', '\\g<0>\\g<0>') }} {{ 'abxd' | regex_replace('x*', '-') }} {{ 'a' | regex_replace('|a', '-') }} {{ 'a{1}' | regex_replace('a{', 'A') }} {{ 'a1' | regex_replace('[^\\d]', '_') }} {{ 'ab' | regex_replace('(a)|b', '[\\1]') }}",
+    "regex-anchors": "{{ lines | regex_replace('$', '!') }}|{{ lines | regex_replace('\\Z', '!') }}|{{ lines | regex_replace('^nova', 'N', multiline=true) }}|{{ lines | regex_replace('\\d$', 'X') }}|{{ lines | regex_replace('(?m)^', '> ') }}",
+    "regex_search": "{{ kv | regex_search('b+=(\\d+)') }} {{ kv | regex_search('(?P<k>\\w+)=(?P<v>\\d+)', '\\g<v>', '\\1') }} {{ kv | regex_search('zz') }}|{{ 'AbC' | regex_search('b(?=c)', ignorecase=true) }} {{ kv | regex_search('(\\w)=(\\d)?,', '\\2') }}",
+    "regex_findall": "{{ kv | regex_findall('\\w+(?==)') }} {{ kv | regex_findall('(\\w+)=') }} {{ kv | regex_findall('=(\\d*)') }} {{ lines | regex_findall('^\\w+', multiline=true) }} {{ 'aAa' | regex_findall('a', ignorecase=true) }} {{ kv | regex_findall('x') }}",
+    "regex_findall-groups": "{{ kv | regex_findall('(\\w+)=(\\d*)') }}",
+    "regex-tests": "{{ 'nova-api' is match('n\\w+-') }} {{ 'nova-api' is match('api') }} {{ 'nova-api' is search('(a)pi$') }} {{ 'abab' is search('(ab)\\1') }} {{ 'Nova' is match('nova', ignorecase=true) }} {{ lines is search('^nova-c', multiline=true) }} {{ lines is match('^nova-c', multiline=true) }} {{ 'abc' is regex('b') }} {{ 'abc' is regex('b', match_type='match') }} {{ 'abc' is regex('a.c', match_type='fullmatch') }} {{ 'abcd' is regex('a.c', match_type='fullmatch') }} {{ 'x1' is regex('(?<=x)\\d') }}",
+    "regex-err-escape": "{{ 'a' | regex_replace('\\q', 'b') }}",
+    "regex-err-pattern": "x\n{{ 'a' | regex_replace('(a', 'b') }}",
+    "regex-err-group": "{{ 'a' | regex_replace('(a)', '\\2') }}",
+    "regex-err-test": "{{ 'a' is search('[a') }}",
     "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
 }
 

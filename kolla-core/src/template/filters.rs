@@ -13,7 +13,7 @@
 //! | `join` | items joined with Python's `str()` |
 //! | `unique` | first occurrence kept; case-insensitive unless `case_sensitive=true` (Jinja) |
 //! | `union`, `difference`, `intersect` | first-occurrence order (upstream: Python set order) |
-//! | `regex_replace`, `regex_search` | Python `re` semantics for the common syntax; `\1`, `\g<name>` |
+//! | `regex_replace`, `regex_search`, `regex_findall` | Python `re` patterns and `re.sub` templates (`\1`, `\g<name>`), see [`super::pyre`] |
 //! | `ternary` | `value ? a : b`, with `none_val` |
 //! | `combine` | `recursive`, `list_merge` as Ansible |
 //! | `dict2items`, `items2dict` | with `key_name`, `value_name` |
@@ -26,9 +26,10 @@
 
 use base64::Engine;
 use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, State};
+use minijinja::{Environment, Error, ErrorKind};
 
 use super::pyfmt::{py_json, py_str, to_node, JsonOptions};
+use super::pyre::{self, Anchor};
 use crate::yaml::dump::{dump, DumpOptions};
 
 /// Registers every filter and test on `env`.
@@ -47,6 +48,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("intersect", intersect);
     env.add_filter("regex_replace", regex_replace);
     env.add_filter("regex_search", regex_search);
+    env.add_filter("regex_findall", regex_findall);
     env.add_filter("ternary", ternary);
     env.add_filter("combine", combine);
     env.add_filter("dict2items", dict2items);
@@ -313,79 +315,15 @@ fn intersect(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
     Ok(Value::from(dedup(keep, Value::clone)))
 }
 
-fn build_regex(pattern: &str, ignorecase: bool, multiline: bool) -> Result<regex::Regex, Error> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        // Templates apply the same few patterns over and over (`map('regex_replace', ...)`).
-        static CACHE: RefCell<HashMap<(String, bool, bool), regex::Regex>> = RefCell::new(HashMap::new());
-    }
-    let key = (pattern.to_string(), ignorecase, multiline);
-    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-        return Ok(re);
-    }
-    let re = regex::RegexBuilder::new(pattern)
-        .case_insensitive(ignorecase)
-        .multi_line(multiline)
-        .build()
-        .map_err(|e| invalid(format!("invalid regular expression {pattern:?}: {e}")))?;
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() > 256 {
-            c.clear();
-        }
-        c.insert(key, re.clone());
-    });
-    Ok(re)
-}
-
-/// Python `re.sub` replacement text to the regex crate's syntax.
-fn py_replacement(repl: &str) -> String {
-    let mut out = String::new();
-    let mut chars = repl.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' => out.push_str("$$"),
-            '\\' => match chars.peek().copied() {
-                Some(d) if d.is_ascii_digit() => {
-                    let mut n = String::new();
-                    while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
-                        n.push(d);
-                        chars.next();
-                        if n.len() == 2 {
-                            break;
-                        }
-                    }
-                    out.push_str(&format!("${{{n}}}"));
-                }
-                Some('g') => {
-                    chars.next();
-                    if chars.peek() == Some(&'<') {
-                        chars.next();
-                        let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
-                        out.push_str(&format!("${{{name}}}"));
-                    } else {
-                        out.push_str("\\g");
-                    }
-                }
-                Some('n') => {
-                    chars.next();
-                    out.push('\n');
-                }
-                Some('t') => {
-                    chars.next();
-                    out.push('\t');
-                }
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
-                }
-                _ => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out
+/// Compiles a Python pattern for `text` (see [`super::pyre`]).
+fn py_regex(
+    pattern: &str,
+    text: &str,
+    ignorecase: bool,
+    multiline: bool,
+    anchor: Anchor,
+) -> Result<std::rc::Rc<pyre::PyRegex>, Error> {
+    pyre::compile(pattern, ignorecase, multiline, anchor, text.ends_with('\n')).map_err(invalid)
 }
 
 fn regex_replace(
@@ -401,15 +339,16 @@ fn regex_replace(
     kwargs.assert_all_used()?;
     let text = py_str(value);
     let pattern = pattern.unwrap_or_default();
-    let re = build_regex(
+    let re = py_regex(
         &pattern,
+        &text,
         ignorecase.unwrap_or(false),
         multiline.unwrap_or(false),
+        Anchor::Search,
     )?;
-    let repl = py_replacement(&replacement.unwrap_or_default());
-    let limit = count.unwrap_or(0);
-    let subs = re.find_iter(&text).count();
-    let subs = if limit > 0 { subs.min(limit) } else { subs };
+    let pieces = pyre::parse_template(&replacement.unwrap_or_default(), &re).map_err(invalid)?;
+    let matches = re.find_all(&text, count.unwrap_or(0)).map_err(invalid)?;
+    let subs = matches.len();
     if let Some(m) = mandatory.filter(|&m| m != 0) {
         if m != subs {
             return Err(invalid(format!(
@@ -417,22 +356,120 @@ fn regex_replace(
             )));
         }
     }
-    Ok(re.replacen(&text, limit, repl.as_str()).into_owned())
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for g in &matches {
+        let (s, e) = g[0].unwrap_or((last, last));
+        out.push_str(&text[last..s]);
+        pyre::expand(&pieces, &text, g, &mut out);
+        last = e;
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
 }
 
-fn regex_search(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<Value, Error> {
-    let ignorecase: Option<bool> = kwargs.get("ignorecase")?;
-    let multiline: Option<bool> = kwargs.get("multiline")?;
+/// The text of group `n` of a match, or none.
+fn group_value(text: &str, groups: &pyre::Groups, n: usize) -> Value {
+    match groups.get(n) {
+        Some(Some((s, e))) => Value::from(&text[*s..*e]),
+        _ => Value::from(()),
+    }
+}
+
+/// Ansible's `regex_search`: the first match, or with `'\N'` / `'\g<name>'`
+/// arguments the list of those groups; none when nothing matches.
+fn regex_search(
+    Def(ref value): Def,
+    pattern: String,
+    args: Rest<String>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let ignorecase: Option<Value> = kwargs.get("ignorecase")?;
+    let multiline: Option<Value> = kwargs.get("multiline")?;
     kwargs.assert_all_used()?;
     let text = py_str(value);
-    let re = build_regex(
+    let re = py_regex(
         &pattern,
-        ignorecase.unwrap_or(false),
-        multiline.unwrap_or(false),
+        &text,
+        ignorecase.is_some_and(|v| v.is_true()),
+        multiline.is_some_and(|v| v.is_true()),
+        Anchor::Search,
     )?;
-    Ok(re
-        .find(&text)
-        .map_or(Value::from(()), |m| Value::from(m.as_str())))
+    let no_group = || invalid("no such group");
+    let mut wanted = Vec::new();
+    for arg in args.iter() {
+        let parsed = if let Some(rest) = arg.strip_prefix("\\g") {
+            let name = rest
+                .strip_prefix('<')
+                .and_then(|r| r.split_once('>'))
+                .map(|(n, _)| n)
+                .filter(|n| !n.is_empty() && !n.contains(char::is_whitespace))
+                .ok_or_else(|| invalid("'NoneType' object has no attribute 'group'"))?;
+            re.group_index(name).ok_or_else(no_group)?
+        } else if let Some(rest) = arg.strip_prefix('\\') {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                return Err(invalid("'NoneType' object has no attribute 'group'"));
+            }
+            digits
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n <= re.groups())
+                .ok_or_else(no_group)?
+        } else {
+            return Err(invalid("Unknown argument"));
+        };
+        wanted.push(parsed);
+    }
+    let Some(groups) = re.search(&text).map_err(invalid)? else {
+        return Ok(Value::from(()));
+    };
+    if wanted.is_empty() {
+        return Ok(group_value(&text, &groups, 0));
+    }
+    Ok(Value::from(
+        wanted
+            .iter()
+            .map(|&n| group_value(&text, &groups, n))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Ansible's `regex_findall` (`re.findall`): the matches; with one group
+/// that group's text, with several a list of their texts per match.
+fn regex_findall(
+    Def(ref value): Def,
+    pattern: String,
+    multiline: Option<bool>,
+    ignorecase: Option<bool>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let multiline = kwarg_or(&kwargs, "multiline", multiline.map(Value::from))?;
+    let ignorecase = kwarg_or(&kwargs, "ignorecase", ignorecase.map(Value::from))?;
+    kwargs.assert_all_used()?;
+    let text = py_str(value);
+    let re = py_regex(
+        &pattern,
+        &text,
+        ignorecase.is_some_and(|v| v.is_true()),
+        multiline.is_some_and(|v| v.is_true()),
+        Anchor::Search,
+    )?;
+    let text_of = |g: &pyre::Groups, n: usize| match g.get(n) {
+        Some(Some((s, e))) => Value::from(&text[*s..*e]),
+        _ => Value::from(""),
+    };
+    let out: Vec<Value> = re
+        .find_all(&text, 0)
+        .map_err(invalid)?
+        .iter()
+        .map(|g| match re.groups() {
+            0 => text_of(g, 0),
+            1 => text_of(g, 1),
+            n => Value::from((1..=n).map(|i| text_of(g, i)).collect::<Vec<_>>()),
+        })
+        .collect();
+    Ok(Value::from(out))
 }
 
 fn ternary(
@@ -782,40 +819,43 @@ fn kwarg_or(
 }
 
 fn regex_kw(kwargs: &Kwargs) -> Result<(bool, bool), Error> {
-    let i: Option<bool> = kwargs.get("ignorecase")?;
-    let m: Option<bool> = kwargs.get("multiline")?;
-    Ok((i.unwrap_or(false), m.unwrap_or(false)))
+    let i: Option<Value> = kwargs.get("ignorecase")?;
+    let m: Option<Value> = kwargs.get("multiline")?;
+    Ok((
+        i.is_some_and(|v| v.is_true()),
+        m.is_some_and(|v| v.is_true()),
+    ))
 }
 
-fn match_test(
-    state: &State,
-    Def(ref value): Def,
-    pattern: String,
-    kwargs: Kwargs,
-) -> Result<bool, Error> {
-    let _ = state;
+fn regex_is(value: &Value, pattern: &str, i: bool, m: bool, anchor: Anchor) -> Result<bool, Error> {
+    let text = py_str(value);
+    let re = py_regex(pattern, &text, i, m, anchor)?;
+    Ok(re.search(&text).map_err(invalid)?.is_some())
+}
+
+fn match_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     kwargs.assert_all_used()?;
-    let re = build_regex(&format!("^(?:{pattern})"), i, m)?;
-    Ok(re.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, Anchor::Match)
 }
 
 fn search_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     kwargs.assert_all_used()?;
-    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, Anchor::Search)
 }
 
 fn regex_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     let match_type: Option<String> = kwargs.get("match_type")?;
     kwargs.assert_all_used()?;
-    let pattern = match match_type.as_deref() {
-        Some("match") => format!("^(?:{pattern})"),
-        Some("fullmatch") => format!("^(?:{pattern})$"),
-        _ => pattern,
+    let anchor = match match_type.as_deref() {
+        None | Some("search") => Anchor::Search,
+        Some("match") => Anchor::Match,
+        Some("fullmatch") => Anchor::Full,
+        Some(_) => return Err(invalid("'str' object is not callable")),
     };
-    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, anchor)
 }
 
 #[cfg(test)]

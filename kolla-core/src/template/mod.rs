@@ -18,6 +18,7 @@ use minijinja::{Environment, UndefinedBehavior};
 
 pub mod filters;
 pub mod pyfmt;
+pub mod pyre;
 mod vars;
 pub mod version;
 pub use vars::Vars;
