@@ -83,6 +83,10 @@ CASES = {
     "version-err-type": "{{ '1' is version('1', version_type='calver') }}",
     "version-err-empty": "{{ '' is version('1') }}",
     "version-err-other-empty": "{{ '1' is version('') }}",
+    # `~` prints each operand with Python's str().
+    "concat": "{{ flag ~ '' }} {{ off ~ '|' ~ nothing }} {{ [1, true] ~ '' }} {{ d ~ '' }} {{ 'x' ~ float ~ big }} {{ 1 ~ 2 }} {{ (port + 1) ~ '/' ~ port * 2 }} {{ (flag ~ off) | lower }} {% set s = nothing ~ words %}{{ s }} {{ ['a' ~ none] }} {{ uni ~ true }}",
+    "concat-precedence": "{{ port + 1 ~ '/' }}",
+    "concat-undefined": "a\n{{ 'x' ~ nope }}",
     # Python `re` syntax in the regex filters and tests (backreferences, look-around, `$`, `\Z`).
     "regex-python": "{{ 'aabcc' | regex_replace('(\\w)\\1', '<\\1>') }} {{ 'abcb' | regex_replace('(?<=a)b', 'X') }} {{ 'bcbd' | regex_replace('b(?!c)', 'X') }} {{ 'xyxy' | regex_replace('(?P<p>xy)(?P=p)', '[\\g<p>]') }} {{ 'a-b' | regex_replace('\\-', '\\g<0>\\g<0>') }} {{ 'abxd' | regex_replace('x*', '-') }} {{ 'a' | regex_replace('|a', '-') }} {{ 'a{1}' | regex_replace('a{', 'A') }} {{ 'a1' | regex_replace('[^\\d]', '_') }} {{ 'ab' | regex_replace('(a)|b', '[\\1]') }}",
     "regex-anchors": "{{ lines | regex_replace('$', '!') }}|{{ lines | regex_replace('\\Z', '!') }}|{{ lines | regex_replace('^nova', 'N', multiline=true) }}|{{ lines | regex_replace('\\d$', 'X') }}|{{ lines | regex_replace('(?m)^', '> ') }}",

@@ -37,6 +37,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("bool", bool_filter);
     env.add_filter("int", int_filter);
     env.add_filter("string", string_filter);
+    env.add_filter(super::concat::STR_FILTER, string_filter);
     env.add_filter("round", round_filter);
     env.add_filter("replace", replace);
     env.add_filter("lower", lower);

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use minijinja::{Environment, UndefinedBehavior};
 
+pub mod concat;
 pub mod filters;
 pub mod pyfmt;
 pub mod pyre;
@@ -95,7 +96,7 @@ pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
         env.set_loader(move |name: &str| {
             for dir in &dirs {
                 match std::fs::read_to_string(dir.join(name)) {
-                    Ok(text) => return Ok(Some(verbatim_string_literals(&text).into_owned())),
+                    Ok(text) => return Ok(Some(prepare(&text).into_owned())),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
                     Err(e) => {
                         return Err(minijinja::Error::new(
@@ -151,7 +152,7 @@ pub fn compile(name: &str, source: &str, opts: &RenderOptions) -> Result<Templat
     // The template lives in its own environment (building one is a few map
     // inserts); one-off renders share a static one.
     let mut env = environment_with(opts);
-    let lexed = verbatim_string_literals(source).into_owned();
+    let lexed = prepare(source).into_owned();
     env.add_template_owned(name.to_string(), lexed.clone())
         .map_err(|e| wrap(name, &lexed, e, None))?;
     Ok(Template {
@@ -179,6 +180,18 @@ impl Template {
             .render(vars)
             .map_err(wrap_e)?;
         Ok(keep_trailing_newlines(&self.source, out))
+    }
+}
+
+/// The source as minijinja must see it to render like Ansible: string
+/// literals as written ([`verbatim_string_literals`]) and `~` with
+/// Python's `str()` ([`concat::python_concat`]).
+fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
+    match verbatim_string_literals(source) {
+        std::borrow::Cow::Borrowed(s) => concat::python_concat(s),
+        std::borrow::Cow::Owned(s) => {
+            std::borrow::Cow::Owned(concat::python_concat(&s).into_owned())
+        }
     }
 }
 
@@ -309,7 +322,7 @@ pub fn render_with(
     if !opts.search_path.is_empty() {
         return compile(name, source, opts)?.render(vars);
     }
-    let source = verbatim_string_literals(source);
+    let source = prepare(source);
     let out = shared(opts)
         .render_named_str(name, &source, vars)
         .map_err(|e| wrap(name, &source, e, Some(vars)))?;
@@ -543,6 +556,26 @@ mod tests {
         assert!(err.to_string().starts_with("t:1:"), "{err}");
         let err = render_with("t", "a\n{% include 'part.j2' %}", &json!({}), &opts).unwrap_err();
         assert!(err.to_string().starts_with("part.j2:1: "), "{err}");
+    }
+
+    #[test]
+    fn concatenation_prints_python_text() {
+        let vars = json!({"t": true, "n": null, "l": [1, "a", false], "u": "é"});
+        assert_eq!(
+            r("{{ t ~ '/' ~ n ~ '/' ~ l ~ u }}", vars.clone()),
+            "True/None/[1, 'a', False]é"
+        );
+        assert_eq!(
+            r(
+                "{% macro m(x='d' ~ t) %}{{ x ~ n }}{% endmacro %}{{ m() }} {% for i in [t] if (i ~ '') == 'True' %}{{ loop.index ~ i }}{% endfor %}",
+                vars.clone()
+            ),
+            "dTrueNone 1True"
+        );
+        assert_eq!(
+            r("a\n{{ n ~ nope }}", vars),
+            "ERR t.j2:2: 'nope' is undefined"
+        );
     }
 
     #[test]
