@@ -228,6 +228,67 @@ impl PyRegex {
     }
 }
 
+/// The groups seen so far while translating, for Python's checks of
+/// backreferences.
+#[derive(Default)]
+struct GroupState {
+    /// Capturing groups opened so far.
+    opened: usize,
+    /// Capturing groups closed so far.
+    closed: Vec<usize>,
+    /// Named groups and their numbers.
+    names: HashMap<String, usize>,
+}
+
+impl GroupState {
+    fn check(&self, n: usize, at: usize) -> Result<(), String> {
+        if n == 0 || n > self.opened {
+            return Err(format!("invalid group reference {n} at position {at}"));
+        }
+        if !self.closed.contains(&n) {
+            return Err(format!("cannot refer to an open group at position {at}"));
+        }
+        Ok(())
+    }
+}
+
+/// An open parenthesis: where it starts in the output, its group number
+/// if it captures, and whether it is a look-around.
+struct Open {
+    out_pos: usize,
+    group: Option<usize>,
+    lookaround: bool,
+}
+
+/// Whether a quantifier starts at `j`.
+fn quantifier_at(chars: &[char], j: usize) -> bool {
+    match chars.get(j) {
+        Some('*' | '+' | '?') => true,
+        Some('{') => quantifier(chars, j).is_some(),
+        _ => false,
+    }
+}
+
+/// The quantifier at `j`: its minimum, whether it is lazy, and where it
+/// ends (after a lazy `?` or possessive `+`).
+fn repeat(chars: &[char], j: usize) -> Option<(usize, bool, usize)> {
+    let (min, end) = match chars.get(j)? {
+        '*' | '?' => (0, j + 1),
+        '+' => (1, j + 1),
+        '{' => {
+            let (text, end) = quantifier(chars, j)?;
+            let lo: String = text[1..].chars().take_while(char::is_ascii_digit).collect();
+            (lo.parse().unwrap_or(0), end)
+        }
+        _ => return None,
+    };
+    match chars.get(end) {
+        Some('?') => Some((min, true, end + 1)),
+        Some('+') => Some((min, false, end + 1)),
+        _ => Some((min, false, end)),
+    }
+}
+
 /// Python's pattern syntax to fancy-regex's (see the module docs).
 fn translate(p: &str, multiline: bool, dollar_is_end: bool) -> Result<String, String> {
     let chars: Vec<char> = p.chars().collect();
@@ -235,16 +296,37 @@ fn translate(p: &str, multiline: bool, dollar_is_end: bool) -> Result<String, St
     let multiline = multiline || flags.contains('m');
     let verbose = flags.contains('x');
     let mut out = String::with_capacity(p.len() + 8);
+    let mut groups = GroupState::default();
+    let mut stack: Vec<Open> = Vec::new();
+    // Python cannot repeat an assertion (`$*`, `\b+`).
+    let assertion = |next: usize| {
+        if quantifier_at(&chars, next) {
+            Err(format!("nothing to repeat at position {next}"))
+        } else {
+            Ok(())
+        }
+    };
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '\\' => i = escape(&chars, i, false, &mut out)?.0,
+            '\\' => {
+                let (next, _) = escape(&chars, i, Some(&groups), &mut out)?;
+                if matches!(chars.get(i + 1), Some('A' | 'Z' | 'b' | 'B')) {
+                    assertion(next)?;
+                }
+                i = next;
+            }
             '[' => i = class(&chars, i, &mut out)?,
             '(' if starts_with(&chars, i, "(?P=") => {
                 let end = find(&chars, i + 4, ')')
                     .ok_or_else(|| format!("missing ), unterminated name at position {}", i + 4))?;
                 let name: String = chars[i + 4..end].iter().collect();
+                let n = *groups
+                    .names
+                    .get(&name)
+                    .ok_or_else(|| format!("unknown group name '{name}' at position {}", i + 4))?;
+                groups.check(n, i + 4)?;
                 out.push_str(&format!(r"\k<{name}>"));
                 i = end + 1;
             }
@@ -252,6 +334,54 @@ fn translate(p: &str, multiline: bool, dollar_is_end: bool) -> Result<String, St
                 let end = find(&chars, i + 3, ')')
                     .ok_or_else(|| format!("missing ), unterminated comment at position {i}"))?;
                 i = end + 1;
+            }
+            '(' => {
+                let lookaround = ["(?=", "(?!", "(?<=", "(?<!"]
+                    .iter()
+                    .any(|l| starts_with(&chars, i, l));
+                let named = starts_with(&chars, i, "(?P<");
+                let group = if chars.get(i + 1) != Some(&'?') || named {
+                    groups.opened += 1;
+                    if named {
+                        if let Some(end) = find(&chars, i + 4, '>') {
+                            let name: String = chars[i + 4..end].iter().collect();
+                            groups.names.insert(name, groups.opened);
+                        }
+                    }
+                    Some(groups.opened)
+                } else {
+                    None
+                };
+                stack.push(Open {
+                    out_pos: out.len(),
+                    group,
+                    lookaround,
+                });
+                out.push('(');
+                i += 1;
+            }
+            ')' => {
+                out.push(')');
+                if let Some(open) = stack.pop() {
+                    if let Some(n) = open.group {
+                        groups.closed.push(n);
+                    }
+                    // Python repeats a look-around, fancy-regex does not: a
+                    // repeat of something empty is once or optional.
+                    if open.lookaround {
+                        if let Some((min, lazy, end)) = repeat(&chars, i + 1) {
+                            if min == 0 {
+                                let (before, after) =
+                                    if lazy { ("(?:|", ")") } else { ("(?:", "|)") };
+                                out.insert_str(open.out_pos, before);
+                                out.push_str(after);
+                            }
+                            i = end;
+                            continue;
+                        }
+                    }
+                }
+                i += 1;
             }
             '{' => match quantifier(&chars, i) {
                 Some((text, next)) => {
@@ -267,8 +397,13 @@ fn translate(p: &str, multiline: bool, dollar_is_end: bool) -> Result<String, St
                 out.push_str(r"\}");
                 i += 1;
             }
-            '$' if !multiline => {
-                out.push_str(if dollar_is_end { r"\z" } else { r"(?=\n?\z)" });
+            '$' | '^' => {
+                assertion(i + 1)?;
+                if c == '$' && !multiline {
+                    out.push_str(if dollar_is_end { r"\z" } else { r"(?=\n?\z)" });
+                } else {
+                    out.push(c);
+                }
                 i += 1;
             }
             '#' if verbose => {
@@ -387,9 +522,11 @@ fn octal(chars: &[char], i: usize, start: usize, max: usize) -> Result<(char, us
 fn escape(
     chars: &[char],
     i: usize,
-    in_class: bool,
+    groups: Option<&GroupState>,
     out: &mut String,
 ) -> Result<(usize, bool), String> {
+    // Inside a class there are no groups to refer to.
+    let in_class = groups.is_none();
     let Some(&c) = chars.get(i + 1) else {
         return Err(format!("bad escape (end of pattern) at position {i}"));
     };
@@ -454,6 +591,9 @@ fn escape(
                 Some(d) if d.is_ascii_digit() => (format!("{c}{d}"), i + 3),
                 _ => (c.to_string(), i + 2),
             };
+            if let Some(g) = groups {
+                g.check(num.parse().unwrap_or(usize::MAX), i + 1)?;
+            }
             out.push_str(&format!(r"\k<{num}>"));
             Ok((n, false))
         }
@@ -506,7 +646,7 @@ fn class(chars: &[char], i: usize, out: &mut String) -> Result<usize, String> {
 /// One member of a class: an escape or a literal character.
 fn atom(chars: &[char], j: usize, out: &mut String) -> Result<(usize, bool), String> {
     match chars.get(j) {
-        Some('\\') => escape(chars, j, true, out),
+        Some('\\') => escape(chars, j, None, out),
         Some(&c) => {
             literal(c, out);
             Ok((j + 1, true))
@@ -675,6 +815,15 @@ mod tests {
         assert!(t(r"\q").starts_with("ERR bad escape \\q"));
         assert!(t(r"[a").starts_with("ERR unterminated character set"));
         assert!(t(r"[\d-z]").starts_with("ERR bad character range"));
+        assert_eq!(t(r"a(?=b)*(?<!c)+(?!d)??"), r"a(?:(?=b)|)(?<!c)(?:|(?!d))");
+        assert_eq!(t(r"a$*"), "ERR nothing to repeat at position 2");
+        assert_eq!(t(r"\b+"), "ERR nothing to repeat at position 2");
+        assert_eq!(t(r"\1(a)"), "ERR invalid group reference 1 at position 1");
+        assert_eq!(
+            t(r"(a\1)"),
+            "ERR cannot refer to an open group at position 3"
+        );
+        assert_eq!(t(r"(?P=x)"), "ERR unknown group name 'x' at position 4");
     }
 
     fn sub(p: &str, repl: &str, text: &str) -> String {
