@@ -33,7 +33,7 @@ def node(d=0):
     return {R.choice(["a","b","c","B","k"+str(R.randint(0,5)), s()]): node(d+1) for _ in range(R.randint(0,4))}
 EXPRS = ["x", "x | to_json", "x | to_nice_json", "x | to_yaml", "x | to_nice_yaml", "x | string", "x | bool", "x | int",
          "x | quote", "x | b64encode", "x | lower", "x | upper", "x | basename", "x | dirname", "x | default('d')",
-         "x | ternary('t', 'f')", "x is string", "x is mapping", "x is none", "x | regex_replace('[a-c]', '<\\\\g<0>>')"]
+         "x | ternary('t', 'f')", "x is string", "x is mapping", "x is none", "x ~ '|' ~ x", "(x ~ x) | length", "x | regex_replace('[a-c]', '<\\\\g<0>>')"]
 LISTEXPRS = ["x | join(',')", "x | unique | list", "x | select | list", "x | reject | list", "x | map('string') | list", "x | length"]
 DICTEXPRS = ["x | dict2items", "x | dict2items | items2dict", "x | combine({'a': 1, 'b': {'z': [1]}})", "x | combine({'a': {'q': 2}}, recursive=true)", "x | combine({'a': [9]}, list_merge='append')"]
 t = Templar(loader=DataLoader(), variables={})

@@ -24,7 +24,7 @@ VARS = {
     "users": [{"name": "u1", "enabled": True, "uid": 1}, {"name": "u2", "enabled": False, "uid": 2}],
     "path": "/etc/kolla/nova-api/nova.conf", "text": "Hello World", "uni": "caf\u00e9 \u65e5\u672c",
     "float": 2.5, "big": 1e20, "yes_str": "yes", "num_str": "42", "hosts": ["h1", "h2"],
-    "version": "2.10.1",
+    "version": "2.10.1", "lines": "nova-api\nnova-conductor 2\n", "kv": "a=1, bb=22, c=",
 }
 
 CASES = {
@@ -69,6 +69,36 @@ CASES = {
     "syntax-error": "a\n{% if %}\n",
     "math": "{{ port + 1 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ 2 ** 10 }} {{ 7 % 3 }} {{ -3 | abs }} {{ [3, 1] | max }} {{ nums | sum }} {{ 2.5 | round }}",
     "strings": "{{ name ~ '-' ~ port }} {{ text | length }} {{ '  x  ' | trim }} {{ name | capitalize }} {{ words | first }} {{ words | last }} {{ words | sort | list }}",
+    # The version test: every scheme and operator alias (plugins/test/core.py).
+    "version-loose": "{{ '1.10' is version('1.9', 'gt') }} {{ '2.2beta29' is version('2.2beta3', '>') }} {{ '1.0' is version('1.0.0', '<') }} {{ '1.0RC' is version('1.0RC', '==') }} {{ version is version('2.10', 'ge') }} {{ '2' is version('10', 'le') }} {{ 3.1 is version('3.10', 'lt') }} {{ '1.0-1' is version('1.0-2', '<') }} {{ '1.0' is version('1.0', operator='!=') }} {{ '5.5.kw' is version('5.5.jw', '>') }}",
+    "version-ops": "{% for op in ['==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'] %}{{ op }}:{{ '1.2' is version('1.10', op) }}{{ '1.2' is version('1.2', op) }} {% endfor %}{{ '1.2' is version('1.2') }} {{ '1.2' is version_compare('1.3', '<') }}",
+    "version-strict": "{{ '0.4' is version('0.4.0', '==', strict=true) }} {{ '1.0.4a3' is version('1.0.4', '<', version_type='strict') }} {{ '1.0b1' is version('1.0a2', 'gt', version_type='strict') }} {{ '0.9.6' is version('1.0', 'lt', version_type='strict') }} {{ '1.0' is version('1.0.0', '==', strict=false) }}",
+    "version-semver": "{{ '1.0.0-alpha.1' is version('1.0.0-alpha.beta', '<', version_type='semver') }} {{ '1.0.0+b1' is version('1.0.0+b2', '==', version_type='semantic') }} {{ '1.0.0-rc.1' is version('1.0.0', 'lt', version_type='semver') }} {{ '1.0.0-2' is version('1.0.0-10', '<', version_type='semver') }} {{ '1.0.0-a' is version('1.0.0-1', '>', version_type='semver') }} {{ '1.0.0-a.b' is version('1.0.0-a', '>', version_type='semver') }} {{ '2.0.0' is version('10.0.0', '<', version_type='semver') }}",
+    "version-pep440": "{{ '1.0.dev1' is version('1.0a1', '<', version_type='pep440') }} {{ '1.0.post1' is version('1.0', '>', version_type='pep440') }} {{ '1.0+local' is version('1.0', '>', version_type='pep440') }} {{ 'v1.0.0' is version('1', '==', version_type='pep440') }} {{ '1!0.1' is version('2.0', '>', version_type='pep440') }} {{ '1.0RC1' is version('1.0c1', 'eq', version_type='pep440') }} {{ '1.0-1' is version('1.0.post1', '==', version_type='pep440') }} {{ '1.0+abc.5' is version('1.0+5', '<', version_type='pep440') }} {{ '1.0a.' is version('1.0a0', '==', version_type='pep440') }}",
+    "version-err-mixed": "x\n{{ '1.0a' is version('1.0.1', '<') }}",
+    "version-err-strict": "{{ '1' is version('1.0', strict=true) }}",
+    "version-err-semver": "{{ '1.0' is version('1.0.0', version_type='semver') }}",
+    "version-err-pep440": "{{ 'x' is version('1.0', version_type='pep440') }}",
+    "version-err-op": "{{ '1' is version('1', 'bad') }}",
+    "version-err-type": "{{ '1' is version('1', version_type='calver') }}",
+    "version-err-empty": "{{ '' is version('1') }}",
+    "version-err-other-empty": "{{ '1' is version('') }}",
+    # `~` prints each operand with Python's str().
+    "concat": "{{ flag ~ '' }} {{ off ~ '|' ~ nothing }} {{ [1, true] ~ '' }} {{ d ~ '' }} {{ 'x' ~ float ~ big }} {{ 1 ~ 2 }} {{ (port + 1) ~ '/' ~ port * 2 }} {{ (flag ~ off) | lower }} {% set s = nothing ~ words %}{{ s }} {{ ['a' ~ none] }} {{ uni ~ true }}",
+    "concat-precedence": "{{ port + 1 ~ '/' }}",
+    "concat-undefined": "a\n{{ 'x' ~ nope }}",
+    # Python `re` syntax in the regex filters and tests (backreferences, look-around, `$`, `\Z`).
+    "regex-python": "{{ 'aabcc' | regex_replace('(\\w)\\1', '<\\1>') }} {{ 'abcb' | regex_replace('(?<=a)b', 'X') }} {{ 'bcbd' | regex_replace('b(?!c)', 'X') }} {{ 'xyxy' | regex_replace('(?P<p>xy)(?P=p)', '[\\g<p>]') }} {{ 'a-b' | regex_replace('\\-', '\\g<0>\\g<0>') }} {{ 'abxd' | regex_replace('x*', '-') }} {{ 'a' | regex_replace('|a', '-') }} {{ 'a{1}' | regex_replace('a{', 'A') }} {{ 'a1' | regex_replace('[^\\d]', '_') }} {{ 'ab' | regex_replace('(a)|b', '[\\1]') }}",
+    "regex-anchors": "{{ lines | regex_replace('$', '!') }}|{{ lines | regex_replace('\\Z', '!') }}|{{ lines | regex_replace('^nova', 'N', multiline=true) }}|{{ lines | regex_replace('\\d$', 'X') }}|{{ lines | regex_replace('(?m)^', '> ') }}",
+    "regex_search": "{{ kv | regex_search('b+=(\\d+)') }} {{ kv | regex_search('(?P<k>\\w+)=(?P<v>\\d+)', '\\g<v>', '\\1') }} {{ kv | regex_search('zz') }}|{{ 'AbC' | regex_search('b(?=c)', ignorecase=true) }} {{ kv | regex_search('(\\w)=(\\d)?,', '\\2') }}",
+    "regex_findall": "{{ kv | regex_findall('\\w+(?==)') }} {{ kv | regex_findall('(\\w+)=') }} {{ kv | regex_findall('=(\\d*)') }} {{ lines | regex_findall('^\\w+', multiline=true) }} {{ 'aAa' | regex_findall('a', ignorecase=true) }} {{ kv | regex_findall('x') }}",
+    "regex_findall-groups": "{{ kv | regex_findall('(\\w+)=(\\d*)') }}",
+    "regex-tests": "{{ 'nova-api' is match('n\\w+-') }} {{ 'nova-api' is match('api') }} {{ 'nova-api' is search('(a)pi$') }} {{ 'abab' is search('(ab)\\1') }} {{ 'Nova' is match('nova', ignorecase=true) }} {{ lines is search('^nova-c', multiline=true) }} {{ lines is match('^nova-c', multiline=true) }} {{ 'abc' is regex('b') }} {{ 'abc' is regex('b', match_type='match') }} {{ 'abc' is regex('a.c', match_type='fullmatch') }} {{ 'abcd' is regex('a.c', match_type='fullmatch') }} {{ 'x1' is regex('(?<=x)\\d') }}",
+    "regex-err-escape": "{{ 'a' | regex_replace('\\q', 'b') }}",
+    "regex-err-pattern": "x\n{{ 'a' | regex_replace('(a', 'b') }}",
+    "regex-err-group": "{{ 'a' | regex_replace('(a)', '\\2') }}",
+    "regex-err-test": "{{ 'a' is search('[a') }}",
+    "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
 }
 
 if OUT.exists():

@@ -176,3 +176,52 @@ fn explain_redacts_secrets_unless_asked() {
         "{text}"
     );
 }
+
+#[test]
+fn includes_search_the_search_path_then_the_source_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let play = dir.path().join("play");
+    let conf = dir.path().join("conf");
+    fs::create_dir_all(play.join("templates")).unwrap();
+    fs::create_dir_all(&conf).unwrap();
+    fs::write(play.join("templates/common.j2"), "debug = {{ debug }}\n").unwrap();
+    fs::write(conf.join("local.j2"), "port = {{ port }}\n").unwrap();
+    let src = conf.join("nova.conf");
+    // trim_blocks eats the newline after each include tag, and an included
+    // template loses its final newline (Ansible renders this text to
+    // "[DEFAULT]\ndebug = True\nport = 8774\n").
+    fs::write(
+        &src,
+        "[DEFAULT]\n{% include 'common.j2' %}\n\n{% include 'local.j2' %}\n",
+    )
+    .unwrap();
+    let out = kolla(&[
+        "merge-ini",
+        src.to_str().unwrap(),
+        "-e",
+        "debug=True",
+        "-e",
+        "port=8774",
+        "--search-path",
+        play.to_str().unwrap(),
+        "--search-path",
+        play.join("templates").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[DEFAULT]\ndebug = True\nport = 8774\n\n"
+    );
+    // Without it only the source's own directory is searched.
+    let out = kolla(&["merge-ini", src.to_str().unwrap(), "-e", "port=1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("nova.conf:2: ") && err.contains("common.j2"),
+        "{err}"
+    );
+}

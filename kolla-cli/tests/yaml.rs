@@ -182,7 +182,49 @@ fn render_prints_or_fails_with_location() {
     std::fs::write(&inc, "[a]\n{% include 'part.j2' %}").unwrap();
     let out = kolla(&["render", inc.to_str().unwrap(), "-e", "port=2"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), "[a]\nx = 2\n");
+    // As Ansible's templar: the included template loses its final newline
+    // (golden case template_include/src/case-own-dir.j2).
+    assert_eq!(text(&out.stdout), "[a]\nx = 2");
+
+    // --search-path directories come first, then the template's own one,
+    // as Ansible's [playbook dir, playbook dir/templates, dirname(source)].
+    let play = dir.path().join("play");
+    std::fs::create_dir_all(play.join("templates")).unwrap();
+    std::fs::write(play.join("part.j2"), "from play {{ port }}\n").unwrap();
+    std::fs::write(play.join("templates/only.j2"), "only in templates\n").unwrap();
+    let both = dir.path().join("both.j2");
+    std::fs::write(
+        &both,
+        "{% include 'part.j2' %}\n\n{% include 'only.j2' %}\n",
+    )
+    .unwrap();
+    let out = kolla(&[
+        "render",
+        both.to_str().unwrap(),
+        "-e",
+        "port=3",
+        "--search-path",
+        play.to_str().unwrap(),
+        "--search-path",
+        play.join("templates").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "from play 3\nonly in templates\n");
+    let out = kolla(&["render", both.to_str().unwrap(), "-e", "port=3"]);
+    assert!(
+        text(&out.stderr).contains("only.j2"),
+        "{}",
+        text(&out.stderr)
+    );
+    // An undefined variable in the included template is named there.
+    let out = kolla(&["render", inc.to_str().unwrap()]);
+    assert!(
+        text(&out.stderr).contains("part.j2:1: 'port' is undefined"),
+        "{}",
+        text(&out.stderr)
+    );
+    let help = kolla(&["render", "--help"]);
+    assert!(text(&help.stdout).contains("--search-path <DIR>"));
 
     let dest = dir.path().join("nova.conf");
     let out = kolla(&[
@@ -233,4 +275,31 @@ fn ansible_golden_cases_through_the_cli() {
         let want = std::fs::read(root.join(format!("golden/merge_yaml/{name}.yml"))).unwrap();
         assert_eq!(out.stdout, want, "case {name}");
     }
+}
+
+#[test]
+fn merge_yaml_includes_search_the_search_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let play = dir.path().join("play");
+    std::fs::create_dir_all(play.join("templates")).unwrap();
+    std::fs::write(play.join("templates/scrape.j2"), "- job: {{ job }}\n").unwrap();
+    let src = dir.path().join("prometheus.yml");
+    std::fs::write(&src, "scrape_configs:\n{% include 'scrape.j2' %}\n").unwrap();
+    let out = kolla(&[
+        "merge-yaml",
+        "-e",
+        "job=node",
+        "--search-path",
+        play.join("templates").to_str().unwrap(),
+        src.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "scrape_configs:\n- job: node\n");
+    let out = kolla(&["merge-yaml", "-e", "job=node", src.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("scrape.j2"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -8,6 +8,7 @@ fn options(
     whitespace: bool,
     strict: bool,
     variables_json: Option<&str>,
+    search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<kolla_core::config::MergeOptions> {
     let vars = match variables_json {
         Some(text) => serde_json::from_str(text)
@@ -18,20 +19,22 @@ fn options(
         whitespace,
         strict,
         vars,
+        search_path,
     })
 }
 
 /// Reads, renders and merges INI files; returns the merged text.
 #[pyfunction]
-#[pyo3(signature = (sources, whitespace = true, strict = false, variables_json = None))]
+#[pyo3(signature = (sources, whitespace = true, strict = false, variables_json = None, search_path = Vec::new()))]
 fn merge_ini_files(
     py: Python<'_>,
     sources: Vec<String>,
     whitespace: bool,
     strict: bool,
     variables_json: Option<&str>,
+    search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<String> {
-    let opts = options(whitespace, strict, variables_json)?;
+    let opts = options(whitespace, strict, variables_json, search_path)?;
     py.detach(|| kolla_core::config::merge_files(&sources, &opts))
         .map_err(|e| to_py_err(py, e))
 }
@@ -55,15 +58,16 @@ fn merge_ini_texts(
 
 /// The provenance of merging INI files, as JSON.
 #[pyfunction]
-#[pyo3(signature = (sources, strict = false, variables_json = None, show_secrets = false))]
+#[pyo3(signature = (sources, strict = false, variables_json = None, show_secrets = false, search_path = Vec::new()))]
 fn explain_ini_files(
     py: Python<'_>,
     sources: Vec<String>,
     strict: bool,
     variables_json: Option<&str>,
     show_secrets: bool,
+    search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<String> {
-    let opts = options(true, strict, variables_json)?;
+    let opts = options(true, strict, variables_json, search_path)?;
     let mut ex = py
         .detach(|| kolla_core::config::explain_files(&sources, &opts))
         .map_err(|e| to_py_err(py, e))?;

@@ -32,9 +32,10 @@ fn load_yaml_json(py: Python<'_>, text: &str, origin: &str) -> PyResult<String> 
 }
 
 /// Renders, merges and dumps YAML files (`merge_yaml`); missing files are
-/// skipped unless `strict`.
+/// skipped unless `strict`. Includes search `search_path`, then each
+/// source's own directory.
 #[pyfunction]
-#[pyo3(signature = (sources, extend_lists = false, yaml_width = None, vars_json = None, strict = false))]
+#[pyo3(signature = (sources, extend_lists = false, yaml_width = None, vars_json = None, strict = false, search_path = Vec::new()))]
 fn merge_yaml_files(
     py: Python<'_>,
     sources: Vec<String>,
@@ -42,6 +43,7 @@ fn merge_yaml_files(
     yaml_width: Option<usize>,
     vars_json: Option<&str>,
     strict: bool,
+    search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<String> {
     use kolla_core::yaml::merge::{MergeOptions, Missing};
     let vars = parse_vars(py, vars_json)?;
@@ -54,8 +56,16 @@ fn merge_yaml_files(
     } else {
         Missing::Skip
     };
-    py.detach(|| kolla_core::yaml::merge::merge_yaml_files(&sources, &opts, &vars, missing))
-        .map_err(|e| to_py_err(py, e))
+    py.detach(|| {
+        kolla_core::yaml::merge::merge_yaml_files_with(
+            &sources,
+            &opts,
+            &vars,
+            missing,
+            &search_path,
+        )
+    })
+    .map_err(|e| to_py_err(py, e))
 }
 
 /// Merges and dumps already-rendered YAML texts, given as (origin, text).
@@ -79,17 +89,27 @@ fn merge_yaml_texts(
         .map_err(|e| to_py_err(py, e.into()))
 }
 
-/// Renders template text the way Ansible does.
+/// Renders template text the way Ansible does. Includes search
+/// `search_path`, then (for a template read from `path`) its directory.
 #[pyfunction]
-#[pyo3(signature = (name, source, vars_json = None))]
+#[pyo3(signature = (name, source, vars_json = None, search_path = Vec::new(), path = None))]
 fn render_template(
     py: Python<'_>,
     name: &str,
     source: &str,
     vars_json: Option<&str>,
+    search_path: Vec<std::path::PathBuf>,
+    path: Option<std::path::PathBuf>,
 ) -> PyResult<String> {
     let vars = parse_vars(py, vars_json)?;
-    py.detach(|| kolla_core::template::render(name, source, &vars))
+    let opts = kolla_core::template::RenderOptions {
+        search_path: match &path {
+            Some(p) => kolla_core::template::search_path_for(p, &search_path),
+            None => search_path,
+        },
+        ..Default::default()
+    };
+    py.detach(|| kolla_core::template::render_with(name, source, &vars, &opts))
         .map_err(|e| to_py_err(py, e.into()))
 }
 

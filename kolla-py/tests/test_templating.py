@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,48 @@ def test_ansible_golden_cases_through_python() -> None:
             variables=variables,
         )
         assert out == (root / "golden/merge_yaml" / f"{case['name']}.yml").read_text(encoding="utf-8"), case
+
+
+def test_search_path_then_own_directory(tmp_path: Path) -> None:
+    play = tmp_path / "play"
+    (play / "templates").mkdir(parents=True)
+    (play / "part.j2").write_text("from play {{ x }}\n")
+    (play / "templates" / "only.j2").write_text("only in templates\n")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "part.j2").write_text("from src\n")
+    (src / "local.j2").write_text("local {{ x }}\n")
+    t = src / "t.j2"
+    t.write_text("{% include 'part.j2' %}\n\n{% include 'only.j2' %}\n\n{% include 'local.j2' %}\n")
+    dirs = [play, play / "templates"]
+    # Ansible's order: playbook dir, its templates/, then the template's own directory.
+    assert kolla_rs.render_template(t, {"x": 1}, search_path=dirs) == (
+        "from play 1\nonly in templates\nlocal 1\n"
+    )
+    with pytest.raises(kolla_rs.TemplateError) as e:
+        kolla_rs.render_template(t, {"x": 1})
+    assert "only.j2" in str(e.value)
+    # Template text: only the search path.
+    assert kolla_rs.render_template("{% include 'only.j2' %}", search_path=[play / "templates"]) == (
+        "only in templates"
+    )
+    # An undefined variable inside an included template is named there.
+    with pytest.raises(kolla_rs.TemplateError) as e:
+        kolla_rs.render_template(t, search_path=dirs)
+    assert str(e.value) == "part.j2:1: 'x' is undefined"
+    y = src / "y.yml"
+    y.write_text("a:\n{% include 'item.j2' %}\n")
+    (play / "templates" / "item.j2").write_text("  - {{ x }}\n")
+    assert kolla_rs.merge_yaml(y, variables={"x": 2}, search_path=play / "templates") == "a:\n- 2\n"
+    ini = src / "nova.conf"
+    ini.write_text("[a]\n{% include 'item.j2' %}\n")
+    (play / "templates" / "item.j2").write_text("k = {{ x }}\n")
+    assert kolla_rs.merge_ini(ini, variables={"x": 3}, search_path=[play / "templates"]) == "[a]\nk = 3\n\n"
+    explained = kolla_rs.explain_ini(ini, variables={"x": 3}, search_path=[play / "templates"])
+    assert "a" in json.dumps(explained)
+
+
+def test_concatenation_and_python_regex() -> None:
+    assert kolla_rs.render_template("{{ t ~ '/' ~ n ~ '/' ~ l }}", {"t": True, "n": None, "l": [1]}) == "True/None/[1]"
+    assert kolla_rs.render_template(r"{{ 'aabb' | regex_replace('(\w)\1', '<\1>') }}") == "<a><b>"
+    assert kolla_rs.render_template("{{ '1.0.0-rc.1' is version('1.0.0', '<', version_type='semver') }}") == "True"

@@ -25,6 +25,12 @@ pub struct Args {
     /// Extra variables: KEY=VALUE pairs, a YAML/JSON mapping or @FILE (repeatable; wins over --vars).
     #[arg(short = 'e', long = "extra-vars", value_name = "KEY=VALUE")]
     pub extra_vars: Vec<String>,
+    /// A directory that {% include %}, {% import %} and {% extends %} in the
+    /// sources search before each source's own directory (repeatable, in
+    /// order). kolla-ansible searches the playbook directory, then its
+    /// templates/: pass --search-path PLAYBOOK --search-path PLAYBOOK/templates.
+    #[arg(long = "search-path", value_name = "DIR")]
+    pub search_path: Vec<PathBuf>,
     /// Print, for every key, which source and line won and what it replaced,
     /// instead of the merged file (with -o the file is still written).
     #[arg(long)]
@@ -60,6 +66,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         whitespace: !args.no_whitespace,
         strict: args.strict,
         vars: vars.into_value(),
+        search_path: args.search_path.clone(),
     };
     let (text, mut explanation) = config::merge_files_explained(&args.sources, &options)?;
     if let Some(dest) = &args.dest {

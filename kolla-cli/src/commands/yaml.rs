@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kolla_core::template::Vars;
-use kolla_core::yaml::merge::{merge_yaml_files, write_atomic, MergeOptions, Missing};
+use kolla_core::yaml::merge::{merge_yaml_files_with, write_atomic, MergeOptions, Missing};
 
 use crate::cli::Format;
 
@@ -34,6 +34,17 @@ impl VarArgs {
     }
 }
 
+/// Where `{% include %}`, `{% import %}` and `{% extends %}` look.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// A directory that includes, imports and extends search before the
+    /// template's own directory (repeatable, in order). Ansible searches the
+    /// playbook directory, then its templates/, then the template's own
+    /// directory: pass --search-path PLAYBOOK --search-path PLAYBOOK/templates.
+    #[arg(long = "search-path", value_name = "DIR")]
+    pub search_path: Vec<PathBuf>,
+}
+
 /// Where the result goes.
 #[derive(Debug, clap::Args)]
 pub struct OutArgs {
@@ -59,6 +70,8 @@ pub struct MergeArgs {
     pub strict: bool,
     #[command(flatten)]
     pub vars: VarArgs,
+    #[command(flatten)]
+    pub search: SearchArgs,
     /// YAML files (Jinja templates) to merge, in order; later ones win.
     #[arg(required = true, value_name = "SOURCE")]
     pub sources: Vec<PathBuf>,
@@ -73,6 +86,8 @@ pub struct RenderArgs {
     pub template: PathBuf,
     #[command(flatten)]
     pub vars: VarArgs,
+    #[command(flatten)]
+    pub search: SearchArgs,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -104,7 +119,13 @@ pub fn merge(args: MergeArgs, format: Format) -> anyhow::Result<ExitCode> {
     } else {
         Missing::Skip
     };
-    let text = merge_yaml_files(&args.sources, &opts, &vars, missing)?;
+    let text = merge_yaml_files_with(
+        &args.sources,
+        &opts,
+        &vars,
+        missing,
+        &args.search.search_path,
+    )?;
     emit(&text, &args.out, format)
 }
 
@@ -115,11 +136,10 @@ pub fn render(args: RenderArgs, format: Format) -> anyhow::Result<ExitCode> {
         .map_err(|e| kolla_core::Error::from(kolla_core::IoError::new(&args.template, e)))?;
     let name = args.template.display().to_string();
     let opts = kolla_core::template::RenderOptions {
-        search_path: args
-            .template
-            .parent()
-            .map(|d| vec![d.to_path_buf()])
-            .unwrap_or_default(),
+        search_path: kolla_core::template::search_path_for(
+            &args.template,
+            &args.search.search_path,
+        ),
         ..Default::default()
     };
     let text = kolla_core::template::render_with(&name, &source, &vars, &opts)?;

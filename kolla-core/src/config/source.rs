@@ -19,6 +19,10 @@ pub struct MergeOptions {
     pub strict: bool,
     /// Variables every source is rendered with.
     pub vars: serde_json::Value,
+    /// Directories `{% include %}`, `import` and `extends` search before the
+    /// source's own directory (kolla-ansible: the playbook directory and its
+    /// `templates/`).
+    pub search_path: Vec<PathBuf>,
 }
 
 impl Default for MergeOptions {
@@ -27,6 +31,7 @@ impl Default for MergeOptions {
             whitespace: true,
             strict: false,
             vars: serde_json::Value::Object(Default::default()),
+            search_path: Vec::new(),
         }
     }
 }
@@ -99,7 +104,7 @@ pub fn load_sources<P: AsRef<Path>>(
             Cow::Owned(t) => t,
         };
         let text = if has_template_syntax(&text) {
-            render_source(&name, &text, &options.vars)?
+            render_source(&name, path, &text, options)?
         } else {
             text
         };
@@ -108,24 +113,22 @@ pub fn load_sources<P: AsRef<Path>>(
     Ok(out)
 }
 
-/// Renders a source with the one kolla-rs template environment, plus the
-/// override upstream's merge_configs passes to Ansible's templar for its
-/// sources: `lstrip_blocks`, so an indented `{% if %}` line leaves no
-/// indentation behind (which would turn the next line into a continuation).
+/// Renders a source as kolla-ansible's merge_configs does: Ansible's
+/// templar with `lstrip_blocks` on (so an indented `{% if %}` line leaves
+/// no indentation behind, which would turn the next line into a
+/// continuation), includes searched in `options.search_path` and then the
+/// source's own directory.
 fn render_source(
     name: &str,
+    path: &Path,
     source: &str,
-    vars: &serde_json::Value,
+    options: &MergeOptions,
 ) -> Result<String, crate::template::Error> {
-    let mut env = crate::template::environment();
-    env.set_lstrip_blocks(true);
-    let wrap = |e: minijinja::Error| crate::template::Error::Render {
-        location: crate::Location::new(name, e.line().unwrap_or(1)),
-        message: e.to_string(),
-        source: e,
+    let opts = crate::template::RenderOptions {
+        lstrip_blocks: true,
+        search_path: crate::template::search_path_for(path, &options.search_path),
     };
-    let tmpl = env.template_from_named_str(name, source).map_err(wrap)?;
-    tmpl.render(vars).map_err(wrap)
+    crate::template::render_with(name, source, &options.vars, &opts)
 }
 
 fn has_template_syntax(text: &str) -> bool {

@@ -13,7 +13,7 @@
 //! | `join` | items joined with Python's `str()` |
 //! | `unique` | first occurrence kept; case-insensitive unless `case_sensitive=true` (Jinja) |
 //! | `union`, `difference`, `intersect` | first-occurrence order (upstream: Python set order) |
-//! | `regex_replace`, `regex_search` | Python `re` semantics for the common syntax; `\1`, `\g<name>` |
+//! | `regex_replace`, `regex_search`, `regex_findall` | Python `re` patterns and `re.sub` templates (`\1`, `\g<name>`), see [`super::pyre`] |
 //! | `ternary` | `value ? a : b`, with `none_val` |
 //! | `combine` | `recursive`, `list_merge` as Ansible |
 //! | `dict2items`, `items2dict` | with `key_name`, `value_name` |
@@ -26,9 +26,10 @@
 
 use base64::Engine;
 use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, State};
+use minijinja::{Environment, Error, ErrorKind};
 
 use super::pyfmt::{py_json, py_str, to_node, JsonOptions};
+use super::pyre::{self, Anchor};
 use crate::yaml::dump::{dump, DumpOptions};
 
 /// Registers every filter and test on `env`.
@@ -36,6 +37,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("bool", bool_filter);
     env.add_filter("int", int_filter);
     env.add_filter("string", string_filter);
+    env.add_filter(super::concat::STR_FILTER, string_filter);
     env.add_filter("round", round_filter);
     env.add_filter("replace", replace);
     env.add_filter("lower", lower);
@@ -47,6 +49,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("intersect", intersect);
     env.add_filter("regex_replace", regex_replace);
     env.add_filter("regex_search", regex_search);
+    env.add_filter("regex_findall", regex_findall);
     env.add_filter("ternary", ternary);
     env.add_filter("combine", combine);
     env.add_filter("dict2items", dict2items);
@@ -313,79 +316,15 @@ fn intersect(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
     Ok(Value::from(dedup(keep, Value::clone)))
 }
 
-fn build_regex(pattern: &str, ignorecase: bool, multiline: bool) -> Result<regex::Regex, Error> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        // Templates apply the same few patterns over and over (`map('regex_replace', ...)`).
-        static CACHE: RefCell<HashMap<(String, bool, bool), regex::Regex>> = RefCell::new(HashMap::new());
-    }
-    let key = (pattern.to_string(), ignorecase, multiline);
-    if let Some(re) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
-        return Ok(re);
-    }
-    let re = regex::RegexBuilder::new(pattern)
-        .case_insensitive(ignorecase)
-        .multi_line(multiline)
-        .build()
-        .map_err(|e| invalid(format!("invalid regular expression {pattern:?}: {e}")))?;
-    CACHE.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() > 256 {
-            c.clear();
-        }
-        c.insert(key, re.clone());
-    });
-    Ok(re)
-}
-
-/// Python `re.sub` replacement text to the regex crate's syntax.
-fn py_replacement(repl: &str) -> String {
-    let mut out = String::new();
-    let mut chars = repl.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' => out.push_str("$$"),
-            '\\' => match chars.peek().copied() {
-                Some(d) if d.is_ascii_digit() => {
-                    let mut n = String::new();
-                    while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
-                        n.push(d);
-                        chars.next();
-                        if n.len() == 2 {
-                            break;
-                        }
-                    }
-                    out.push_str(&format!("${{{n}}}"));
-                }
-                Some('g') => {
-                    chars.next();
-                    if chars.peek() == Some(&'<') {
-                        chars.next();
-                        let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
-                        out.push_str(&format!("${{{name}}}"));
-                    } else {
-                        out.push_str("\\g");
-                    }
-                }
-                Some('n') => {
-                    chars.next();
-                    out.push('\n');
-                }
-                Some('t') => {
-                    chars.next();
-                    out.push('\t');
-                }
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
-                }
-                _ => out.push('\\'),
-            },
-            c => out.push(c),
-        }
-    }
-    out
+/// Compiles a Python pattern for `text` (see [`super::pyre`]).
+fn py_regex(
+    pattern: &str,
+    text: &str,
+    ignorecase: bool,
+    multiline: bool,
+    anchor: Anchor,
+) -> Result<std::rc::Rc<pyre::PyRegex>, Error> {
+    pyre::compile(pattern, ignorecase, multiline, anchor, text.ends_with('\n')).map_err(invalid)
 }
 
 fn regex_replace(
@@ -401,15 +340,16 @@ fn regex_replace(
     kwargs.assert_all_used()?;
     let text = py_str(value);
     let pattern = pattern.unwrap_or_default();
-    let re = build_regex(
+    let re = py_regex(
         &pattern,
+        &text,
         ignorecase.unwrap_or(false),
         multiline.unwrap_or(false),
+        Anchor::Search,
     )?;
-    let repl = py_replacement(&replacement.unwrap_or_default());
-    let limit = count.unwrap_or(0);
-    let subs = re.find_iter(&text).count();
-    let subs = if limit > 0 { subs.min(limit) } else { subs };
+    let pieces = pyre::parse_template(&replacement.unwrap_or_default(), &re).map_err(invalid)?;
+    let matches = re.find_all(&text, count.unwrap_or(0)).map_err(invalid)?;
+    let subs = matches.len();
     if let Some(m) = mandatory.filter(|&m| m != 0) {
         if m != subs {
             return Err(invalid(format!(
@@ -417,22 +357,120 @@ fn regex_replace(
             )));
         }
     }
-    Ok(re.replacen(&text, limit, repl.as_str()).into_owned())
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for g in &matches {
+        let (s, e) = g[0].unwrap_or((last, last));
+        out.push_str(&text[last..s]);
+        pyre::expand(&pieces, &text, g, &mut out);
+        last = e;
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
 }
 
-fn regex_search(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<Value, Error> {
-    let ignorecase: Option<bool> = kwargs.get("ignorecase")?;
-    let multiline: Option<bool> = kwargs.get("multiline")?;
+/// The text of group `n` of a match, or none.
+fn group_value(text: &str, groups: &pyre::Groups, n: usize) -> Value {
+    match groups.get(n) {
+        Some(Some((s, e))) => Value::from(&text[*s..*e]),
+        _ => Value::from(()),
+    }
+}
+
+/// Ansible's `regex_search`: the first match, or with `'\N'` / `'\g<name>'`
+/// arguments the list of those groups; none when nothing matches.
+fn regex_search(
+    Def(ref value): Def,
+    pattern: String,
+    args: Rest<String>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let ignorecase: Option<Value> = kwargs.get("ignorecase")?;
+    let multiline: Option<Value> = kwargs.get("multiline")?;
     kwargs.assert_all_used()?;
     let text = py_str(value);
-    let re = build_regex(
+    let re = py_regex(
         &pattern,
-        ignorecase.unwrap_or(false),
-        multiline.unwrap_or(false),
+        &text,
+        ignorecase.is_some_and(|v| v.is_true()),
+        multiline.is_some_and(|v| v.is_true()),
+        Anchor::Search,
     )?;
-    Ok(re
-        .find(&text)
-        .map_or(Value::from(()), |m| Value::from(m.as_str())))
+    let no_group = || invalid("no such group");
+    let mut wanted = Vec::new();
+    for arg in args.iter() {
+        let parsed = if let Some(rest) = arg.strip_prefix("\\g") {
+            let name = rest
+                .strip_prefix('<')
+                .and_then(|r| r.split_once('>'))
+                .map(|(n, _)| n)
+                .filter(|n| !n.is_empty() && !n.contains(char::is_whitespace))
+                .ok_or_else(|| invalid("'NoneType' object has no attribute 'group'"))?;
+            re.group_index(name).ok_or_else(no_group)?
+        } else if let Some(rest) = arg.strip_prefix('\\') {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                return Err(invalid("'NoneType' object has no attribute 'group'"));
+            }
+            digits
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n <= re.groups())
+                .ok_or_else(no_group)?
+        } else {
+            return Err(invalid("Unknown argument"));
+        };
+        wanted.push(parsed);
+    }
+    let Some(groups) = re.search(&text).map_err(invalid)? else {
+        return Ok(Value::from(()));
+    };
+    if wanted.is_empty() {
+        return Ok(group_value(&text, &groups, 0));
+    }
+    Ok(Value::from(
+        wanted
+            .iter()
+            .map(|&n| group_value(&text, &groups, n))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Ansible's `regex_findall` (`re.findall`): the matches; with one group
+/// that group's text, with several a list of their texts per match.
+fn regex_findall(
+    Def(ref value): Def,
+    pattern: String,
+    multiline: Option<bool>,
+    ignorecase: Option<bool>,
+    kwargs: Kwargs,
+) -> Result<Value, Error> {
+    let multiline = kwarg_or(&kwargs, "multiline", multiline.map(Value::from))?;
+    let ignorecase = kwarg_or(&kwargs, "ignorecase", ignorecase.map(Value::from))?;
+    kwargs.assert_all_used()?;
+    let text = py_str(value);
+    let re = py_regex(
+        &pattern,
+        &text,
+        ignorecase.is_some_and(|v| v.is_true()),
+        multiline.is_some_and(|v| v.is_true()),
+        Anchor::Search,
+    )?;
+    let text_of = |g: &pyre::Groups, n: usize| match g.get(n) {
+        Some(Some((s, e))) => Value::from(&text[*s..*e]),
+        _ => Value::from(""),
+    };
+    let out: Vec<Value> = re
+        .find_all(&text, 0)
+        .map_err(invalid)?
+        .iter()
+        .map(|g| match re.groups() {
+            0 => text_of(g, 0),
+            1 => text_of(g, 1),
+            n => Value::from((1..=n).map(|i| text_of(g, i)).collect::<Vec<_>>()),
+        })
+        .collect();
+    Ok(Value::from(out))
 }
 
 fn ternary(
@@ -705,94 +743,120 @@ fn quote(Def(ref value): Def) -> String {
     format!("'{}'", s.replace('\'', "'\"'\"'"))
 }
 
-/// Splits a version into numeric and alphabetic parts (LooseVersion).
-fn version_parts(v: &str) -> Vec<Result<u64, String>> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let flush = |cur: &mut String, parts: &mut Vec<Result<u64, String>>| {
-        if !cur.is_empty() {
-            parts.push(cur.parse::<u64>().map_err(|_| cur.clone()));
-            cur.clear();
-        }
-    };
-    let mut digit = None;
-    for c in v.chars() {
-        if c == '.' {
-            flush(&mut cur, &mut parts);
-            digit = None;
-            continue;
-        }
-        let is_digit = c.is_ascii_digit();
-        if digit.is_some_and(|d| d != is_digit) {
-            flush(&mut cur, &mut parts);
-        }
-        digit = Some(is_digit);
-        cur.push(c);
-    }
-    flush(&mut cur, &mut parts);
-    parts
-}
-
+/// Ansible's `version` test: `value is version(other, operator='eq',
+/// strict=None, version_type=None)` (see [`super::version`]).
 fn version_test(
     Def(ref value): Def,
     other: &Value,
-    op: Option<String>,
+    args: Rest<Value>,
     kwargs: Kwargs,
 ) -> Result<bool, Error> {
-    let op_kw: Option<String> = kwargs.get("operator")?;
-    let _: Option<bool> = kwargs.get("strict")?;
-    let _: Option<String> = kwargs.get("version_type")?;
+    let mut args = args.iter().cloned();
+    let op = args.next();
+    let strict = args.next();
+    let version_type = args.next();
+    if args.next().is_some() {
+        return Err(Error::from(ErrorKind::TooManyArguments));
+    }
+    let op = kwarg_or(&kwargs, "operator", op)?;
+    let strict = kwarg_or(&kwargs, "strict", strict)?.filter(|v| !v.is_none());
+    let version_type = kwarg_or(&kwargs, "version_type", version_type)?.filter(|v| !v.is_none());
     kwargs.assert_all_used()?;
-    let op = op.or(op_kw).unwrap_or_else(|| "eq".into());
-    let (a, b) = (version_parts(&py_str(value)), version_parts(&py_str(other)));
-    let ord = a.cmp(&b);
+    if strict.is_some() && version_type.is_some() {
+        return Err(invalid("Cannot specify both 'strict' and 'version_type'"));
+    }
+    if !value.is_true() {
+        return Err(invalid("Input version value cannot be empty"));
+    }
+    if !other.is_true() {
+        return Err(invalid(
+            "Version parameter to compare against cannot be empty",
+        ));
+    }
+    let scheme = if strict.is_some_and(|s| s.is_true()) {
+        "strict".to_string()
+    } else {
+        version_type.map_or_else(|| "loose".to_string(), |v| py_str(&v))
+    };
+    if !["loose", "strict", "semver", "semantic", "pep440"].contains(&scheme.as_str()) {
+        return Err(invalid(format!(
+            "Invalid version type ({scheme}). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'"
+        )));
+    }
+    let op = op.map_or_else(|| "eq".to_string(), |v| py_str(&v));
     use std::cmp::Ordering::*;
-    Ok(match op.as_str() {
-        "==" | "=" | "eq" => ord == Equal,
-        "!=" | "<>" | "ne" => ord != Equal,
-        "<" | "lt" => ord == Less,
-        "<=" | "le" => ord != Greater,
-        ">" | "gt" => ord == Greater,
-        ">=" | "ge" => ord != Less,
-        other => return Err(invalid(format!("Invalid operator type ({other})"))),
-    })
+    let test: fn(std::cmp::Ordering) -> bool = match op.as_str() {
+        "==" | "=" | "eq" => |o| o == Equal,
+        "!=" | "<>" | "ne" => |o| o != Equal,
+        "<" | "lt" => |o| o == Less,
+        "<=" | "le" => |o| o != Greater,
+        ">" | "gt" => |o| o == Greater,
+        ">=" | "ge" => |o| o != Less,
+        other => {
+            return Err(invalid(format!(
+                "Invalid operator type ({other}). Must be one of '==', '=', 'eq', '<', 'lt', '<=', 'le', '>', 'gt', '>=', 'ge', '!=', '<>', 'ne'"
+            )))
+        }
+    };
+    let ord = super::version::compare(&py_str(value), &py_str(other), Some(&scheme))
+        .map_err(|e| invalid(format!("Version comparison failed: {e}")))?;
+    Ok(test(ord))
+}
+
+/// A keyword argument, or the positional one given for the same parameter.
+fn kwarg_or(
+    kwargs: &Kwargs,
+    name: &str,
+    positional: Option<Value>,
+) -> Result<Option<Value>, Error> {
+    let kw: Option<Value> = kwargs.get(name)?;
+    match (positional, kw) {
+        (Some(_), Some(_)) => Err(Error::new(
+            ErrorKind::TooManyArguments,
+            format!("got multiple values for argument '{name}'"),
+        )),
+        (p, k) => Ok(p.or(k)),
+    }
 }
 
 fn regex_kw(kwargs: &Kwargs) -> Result<(bool, bool), Error> {
-    let i: Option<bool> = kwargs.get("ignorecase")?;
-    let m: Option<bool> = kwargs.get("multiline")?;
-    Ok((i.unwrap_or(false), m.unwrap_or(false)))
+    let i: Option<Value> = kwargs.get("ignorecase")?;
+    let m: Option<Value> = kwargs.get("multiline")?;
+    Ok((
+        i.is_some_and(|v| v.is_true()),
+        m.is_some_and(|v| v.is_true()),
+    ))
 }
 
-fn match_test(
-    state: &State,
-    Def(ref value): Def,
-    pattern: String,
-    kwargs: Kwargs,
-) -> Result<bool, Error> {
-    let _ = state;
+fn regex_is(value: &Value, pattern: &str, i: bool, m: bool, anchor: Anchor) -> Result<bool, Error> {
+    let text = py_str(value);
+    let re = py_regex(pattern, &text, i, m, anchor)?;
+    Ok(re.search(&text).map_err(invalid)?.is_some())
+}
+
+fn match_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     kwargs.assert_all_used()?;
-    let re = build_regex(&format!("^(?:{pattern})"), i, m)?;
-    Ok(re.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, Anchor::Match)
 }
 
 fn search_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     kwargs.assert_all_used()?;
-    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, Anchor::Search)
 }
 
 fn regex_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bool, Error> {
     let (i, m) = regex_kw(&kwargs)?;
     let match_type: Option<String> = kwargs.get("match_type")?;
     kwargs.assert_all_used()?;
-    let pattern = match match_type.as_deref() {
-        Some("match") => format!("^(?:{pattern})"),
-        Some("fullmatch") => format!("^(?:{pattern})$"),
-        _ => pattern,
+    let anchor = match match_type.as_deref() {
+        None | Some("search") => Anchor::Search,
+        Some("match") => Anchor::Match,
+        Some("fullmatch") => Anchor::Full,
+        Some(_) => return Err(invalid("'str' object is not callable")),
     };
-    Ok(build_regex(&pattern, i, m)?.is_match(&py_str(value)))
+    regex_is(value, &pattern, i, m, anchor)
 }
 
 #[cfg(test)]

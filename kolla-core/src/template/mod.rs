@@ -3,10 +3,10 @@
 //! One environment, built once and shared: undefined variables are errors
 //! that name the template, the line and the variable
 //! (`nova.conf.j2:3: 'nova_api_port' is undefined`); `trim_blocks` is on
-//! (also after `{# #}` comments) and the final newline is kept, as in
-//! Ansible's templar. Output is Python-compatible: `{{ true }}` prints
-//! `True`, `{{ none }}` prints `None`, lists and dicts print as Python's
-//! `repr` does. The filters and tests kolla's templates use are registered
+//! (also after `{# #}` comments) and the final newlines are kept (an
+//! included template loses one), as in Ansible's templar. Output is
+//! Python-compatible: `{{ true }}` prints `True`, `{{ none }}` prints
+//! `None`, lists and dicts print as Python's `repr` does; so does `~`. The filters and tests kolla's templates use are registered
 //! with Ansible's semantics (see [`filters`]).
 //!
 //! Parse once, render many: [`compile`] returns a [`Template`] that renders
@@ -16,9 +16,12 @@ use std::sync::OnceLock;
 
 use minijinja::{Environment, UndefinedBehavior};
 
+pub mod concat;
 pub mod filters;
 pub mod pyfmt;
+pub mod pyre;
 mod vars;
+pub mod version;
 pub use vars::Vars;
 
 use crate::error::Location;
@@ -57,9 +60,49 @@ pub struct RenderOptions {
     /// Ansible's default, and `merge_configs`, leave it off.
     pub lstrip_blocks: bool,
     /// Directories `{% include %}`, `{% import %}` and `{% extends %}` look
-    /// in, in order (Ansible: the playbook dir, its `templates/`, and the
-    /// template's own directory). Empty: no other templates can be loaded.
+    /// in, in order. Ansible's templar searches the playbook directory, its
+    /// `templates/`, then the template's own directory; [`search_path_for`]
+    /// builds such a list for a template file. Empty: no other templates
+    /// can be loaded.
     pub search_path: Vec<std::path::PathBuf>,
+}
+
+/// The include search path of the template file `path`: the `extra`
+/// directories in order, then the file's own directory (Ansible's order:
+/// `[playbook dir, playbook dir/templates, dirname(source)]`).
+///
+/// ```
+/// use std::path::{Path, PathBuf};
+/// let dirs = kolla_core::template::search_path_for(Path::new("/etc/kolla/config/nova.conf"), &[PathBuf::from("/play")]);
+/// assert_eq!(dirs, [PathBuf::from("/play"), PathBuf::from("/etc/kolla/config")]);
+/// assert_eq!(kolla_core::template::search_path_for(Path::new("t.j2"), &[]), [PathBuf::from(".")]);
+/// ```
+pub fn search_path_for(
+    path: &std::path::Path,
+    extra: &[std::path::PathBuf],
+) -> Vec<std::path::PathBuf> {
+    let own = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut dirs = extra.to_vec();
+    dirs.push(own);
+    dirs
+}
+
+/// Where the loader looks for `name` under `dir`, as Jinja's file system
+/// loader does: `/`-separated pieces, empty and `.` pieces dropped, and no
+/// `..` (such a name is simply not found).
+fn template_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    let mut path = dir.to_path_buf();
+    for piece in name.split('/') {
+        match piece {
+            ".." => return None,
+            "" | "." => {}
+            p => path.push(p),
+        }
+    }
+    Some(path)
 }
 
 /// Builds a fresh environment configured like Ansible's Jinja2 (default
@@ -84,7 +127,10 @@ pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(opts.lstrip_blocks);
-    env.set_keep_trailing_newline(true);
+    // Jinja's default: a template loses one final newline; [`render`] and
+    // [`Template::render`] add the top template's back as Ansible's templar
+    // does, so only included templates lose theirs, as in Ansible.
+    env.set_keep_trailing_newline(false);
     env.set_formatter(pyfmt::formatter);
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     filters::register(&mut env);
@@ -92,9 +138,19 @@ pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
         let dirs = opts.search_path.clone();
         env.set_loader(move |name: &str| {
             for dir in &dirs {
-                match std::fs::read_to_string(dir.join(name)) {
-                    Ok(text) => return Ok(Some(verbatim_string_literals(&text).into_owned())),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                let Some(file) = template_file(dir, name) else {
+                    return Ok(None);
+                };
+                match std::fs::read_to_string(file) {
+                    Ok(text) => return Ok(Some(prepare(&text).into_owned())),
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+                        ) =>
+                    {
+                        continue
+                    }
                     Err(e) => {
                         return Err(minijinja::Error::new(
                             minijinja::ErrorKind::InvalidOperation,
@@ -149,9 +205,9 @@ pub fn compile(name: &str, source: &str, opts: &RenderOptions) -> Result<Templat
     // The template lives in its own environment (building one is a few map
     // inserts); one-off renders share a static one.
     let mut env = environment_with(opts);
-    let lexed = verbatim_string_literals(source).into_owned();
+    let lexed = prepare(source).into_owned();
     env.add_template_owned(name.to_string(), lexed.clone())
-        .map_err(|e| wrap(name, &lexed, e, None))?;
+        .map_err(|e| wrap(name, &lexed, e, None, None))?;
     Ok(Template {
         env,
         name: name.to_string(),
@@ -168,7 +224,7 @@ impl Template {
     pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
         let wrap_e = |e| {
             let ctx = serde_json::to_value(vars).ok();
-            wrap(&self.name, &self.source, e, ctx.as_ref())
+            wrap(&self.name, &self.source, e, ctx.as_ref(), Some(&self.env))
         };
         let out = self
             .env
@@ -177,6 +233,18 @@ impl Template {
             .render(vars)
             .map_err(wrap_e)?;
         Ok(keep_trailing_newlines(&self.source, out))
+    }
+}
+
+/// The source as minijinja must see it to render like Ansible: string
+/// literals as written ([`verbatim_string_literals`]) and `~` with
+/// Python's `str()` ([`concat::python_concat`]).
+fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
+    match verbatim_string_literals(source) {
+        std::borrow::Cow::Borrowed(s) => concat::python_concat(s),
+        std::borrow::Cow::Owned(s) => {
+            std::borrow::Cow::Owned(concat::python_concat(&s).into_owned())
+        }
     }
 }
 
@@ -307,10 +375,10 @@ pub fn render_with(
     if !opts.search_path.is_empty() {
         return compile(name, source, opts)?.render(vars);
     }
-    let source = verbatim_string_literals(source);
+    let source = prepare(source);
     let out = shared(opts)
         .render_named_str(name, &source, vars)
-        .map_err(|e| wrap(name, &source, e, Some(vars)))?;
+        .map_err(|e| wrap(name, &source, e, Some(vars), None))?;
     Ok(keep_trailing_newlines(&source, out))
 }
 
@@ -326,8 +394,15 @@ fn keep_trailing_newlines(source: &str, mut out: String) -> String {
 }
 
 /// Turns a minijinja error into ours: `name:line: message`, with the name
-/// of the undefined variable recovered from the failing expression.
-fn wrap(name: &str, source: &str, e: minijinja::Error, vars: Option<&serde_json::Value>) -> Error {
+/// of the undefined variable recovered from the failing expression (in an
+/// included template, from that template's source in `env`).
+fn wrap(
+    name: &str,
+    source: &str,
+    e: minijinja::Error,
+    vars: Option<&serde_json::Value>,
+    env: Option<&Environment<'static>>,
+) -> Error {
     // An error inside an included template is wrapped; report the innermost.
     let mut inner = &e;
     while let Some(next) =
@@ -336,17 +411,24 @@ fn wrap(name: &str, source: &str, e: minijinja::Error, vars: Option<&serde_json:
         inner = next;
     }
     let line = inner.line().unwrap_or(1);
-    // An error inside an included template names that template.
-    let (name, in_self) = match inner.name() {
-        Some(n) if n != name => (n.to_string(), false),
-        _ => (name.to_string(), true),
+    // An error inside an included template names that template, and its
+    // own source holds the failing expression.
+    let included;
+    let (name, source) = match inner.name() {
+        Some(n) if n != name => {
+            included = env
+                .and_then(|env| env.get_template(n).ok())
+                .map(|t| t.source().to_string());
+            (n.to_string(), included.as_deref())
+        }
+        _ => (name.to_string(), Some(source)),
     };
     let message = match inner.kind() {
         minijinja::ErrorKind::UndefinedError => {
             match inner
                 .range()
-                .filter(|_| in_self)
-                .and_then(|r| undefined_name(source, r, vars))
+                .zip(source)
+                .and_then(|(r, source)| undefined_name(source, r, vars))
             {
                 Some(var) => format!("'{var}' is undefined"),
                 None => "a variable is undefined".to_string(),
@@ -534,13 +616,44 @@ mod tests {
             search_path: vec![dir.path().join("nope"), dir.path().to_path_buf()],
             ..Default::default()
         };
-        let out =
-            render_with("t", "[a]\n{% include 'part.j2' %}", &json!({"x": 1}), &opts).unwrap();
+        // As in Ansible, an included template loses its final newline.
+        let out = render_with(
+            "t",
+            "[a]\n{% include 'part.j2' %}\n",
+            &json!({"x": 1}),
+            &opts,
+        )
+        .unwrap();
         assert_eq!(out, "[a]\nx = 1\n");
         let err = render("t", "{% include 'part.j2' %}", &json!({})).unwrap_err();
         assert!(err.to_string().starts_with("t:1:"), "{err}");
         let err = render_with("t", "a\n{% include 'part.j2' %}", &json!({}), &opts).unwrap_err();
-        assert!(err.to_string().starts_with("part.j2:1: "), "{err}");
+        assert_eq!(err.to_string(), "part.j2:1: 'x' is undefined");
+        let err = render_with("t", "{% include '../part.j2' %}", &json!({}), &opts).unwrap_err();
+        assert!(
+            err.to_string().starts_with("t:1: template not found"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn concatenation_prints_python_text() {
+        let vars = json!({"t": true, "n": null, "l": [1, "a", false], "u": "é"});
+        assert_eq!(
+            r("{{ t ~ '/' ~ n ~ '/' ~ l ~ u }}", vars.clone()),
+            "True/None/[1, 'a', False]é"
+        );
+        assert_eq!(
+            r(
+                "{% macro m(x='d' ~ t) %}{{ x ~ n }}{% endmacro %}{{ m() }} {% for i in [t] if (i ~ '') == 'True' %}{{ loop.index ~ i }}{% endfor %}",
+                vars.clone()
+            ),
+            "dTrueNone 1True"
+        );
+        assert_eq!(
+            r("a\n{{ n ~ nope }}", vars),
+            "ERR t.j2:2: 'nope' is undefined"
+        );
     }
 
     #[test]

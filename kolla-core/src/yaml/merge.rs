@@ -185,7 +185,8 @@ pub enum Missing {
 /// The whole `merge_yaml` action on files: each readable source is
 /// rendered as a template with `vars` (with `lstrip_blocks`, as
 /// kolla-ansible 22.2.0 renders these sources; includes are looked up in the
-/// source's directory), then parsed and merged.
+/// source's directory, see [`merge_yaml_files_with`] for more), then parsed
+/// and merged.
 ///
 /// ```
 /// let dir = tempfile::tempdir().unwrap();
@@ -212,7 +213,23 @@ pub fn merge_yaml_files<P: AsRef<std::path::Path>>(
     vars: &serde_json::Value,
     missing: Missing,
 ) -> Result<String, crate::Error> {
-    use crate::template::{render_with, RenderOptions};
+    merge_yaml_files_with(sources, opts, vars, missing, &[])
+}
+
+/// [`merge_yaml_files`] with directories that `{% include %}`, `import`
+/// and `extends` search before each source's own directory
+/// (kolla-ansible: the playbook directory and its `templates/`).
+///
+/// # Errors
+/// As [`merge_yaml_files`].
+pub fn merge_yaml_files_with<P: AsRef<std::path::Path>>(
+    sources: &[P],
+    opts: &MergeOptions,
+    vars: &serde_json::Value,
+    missing: Missing,
+    search_path: &[std::path::PathBuf],
+) -> Result<String, crate::Error> {
+    use crate::template::{render_with, search_path_for, RenderOptions};
     let acc = Node::new_map();
     let Node::Map(acc_map) = &acc else {
         unreachable!("new_map is a map")
@@ -229,10 +246,7 @@ pub fn merge_yaml_files<P: AsRef<std::path::Path>>(
         };
         let render_opts = RenderOptions {
             lstrip_blocks: true,
-            search_path: path
-                .parent()
-                .map(|d| vec![d.to_path_buf()])
-                .unwrap_or_default(),
+            search_path: search_path_for(path, search_path),
         };
         let rendered = render_with(&origin, &text, vars, &render_opts)?;
         let doc = load_node(&origin, &rendered)?;

@@ -47,13 +47,19 @@ def merge_ini(
     whitespace: Any = True,
     variables: Mapping[str, Any] | None = None,
     strict: bool = False,
+    search_path: PathLike | Sequence[PathLike] | None = None,
 ) -> str:
     """Read, render (with ``variables``) and merge INI files, lowest precedence first.
 
     Missing or unreadable files are skipped unless ``strict``. ``whitespace``
     is taken by Python truthiness, as upstream does (``"false"`` is true).
+    ``{% include %}``, ``import`` and ``extends`` search the ``search_path``
+    directories in order, then the source's own directory (kolla-ansible:
+    the playbook directory, then its ``templates/``).
     """
-    return _native.merge_ini_files(_paths(sources), bool(whitespace), strict, _vars(variables))
+    return _native.merge_ini_files(
+        _paths(sources), bool(whitespace), strict, _vars(variables), _paths(search_path or [])
+    )
 
 
 def merge_ini_texts(texts: Iterable[Text], *, whitespace: Any = True) -> str:
@@ -67,13 +73,17 @@ def explain_ini(
     variables: Mapping[str, Any] | None = None,
     strict: bool = False,
     show_secrets: bool = False,
+    search_path: PathLike | Sequence[PathLike] | None = None,
 ) -> dict[str, Any]:
     """Provenance of merging files: for each key, the winning source and line and what it replaced.
 
     Values of secret-looking keys (and URL passwords) are redacted unless ``show_secrets``.
+    ``search_path`` is as for :func:`merge_ini`.
     """
     return json.loads(
-        _native.explain_ini_files(_paths(sources), strict, _vars(variables), show_secrets)
+        _native.explain_ini_files(
+            _paths(sources), strict, _vars(variables), show_secrets, _paths(search_path or [])
+        )
     )
 
 

@@ -19,6 +19,14 @@ def _vars_json(variables: Mapping[str, Any] | None) -> str | None:
     return json.dumps(dict(variables), default=str)
 
 
+def _dirs(search_path: Iterable[PathLike] | None) -> list[str]:
+    if search_path is None:
+        return []
+    if isinstance(search_path, (str, os.PathLike)):
+        search_path = [search_path]
+    return [os.fspath(d) for d in search_path]
+
+
 def merge_yaml(
     sources: PathLike | Iterable[PathLike] | None,
     *,
@@ -26,11 +34,15 @@ def merge_yaml(
     yaml_width: int | None = None,
     variables: Mapping[str, Any] | None = None,
     strict: bool = False,
+    search_path: Iterable[PathLike] | None = None,
 ) -> str:
     """Merge YAML files as kolla-ansible's ``merge_yaml`` does; return the text.
 
     Each readable source is rendered as a Jinja template with ``variables``
     first. A missing source is skipped (as upstream) unless ``strict``.
+    ``{% include %}``, ``import`` and ``extends`` search the ``search_path``
+    directories in order, then the source's own directory (kolla-ansible:
+    the playbook directory, then its ``templates/``).
 
     Raises :class:`TemplateError`, :class:`YamlError` or
     :class:`ConfigMergeError` with ``path`` and ``line``.
@@ -41,7 +53,7 @@ def merge_yaml(
         sources = [sources]
     paths = [os.fspath(s) for s in sources if s]
     return _native.merge_yaml_files(
-        paths, extend_lists, yaml_width, _vars_json(variables), strict
+        paths, extend_lists, yaml_width, _vars_json(variables), strict, _dirs(search_path)
     )
 
 
@@ -66,12 +78,17 @@ def render_template(
     variables: Mapping[str, Any] | None = None,
     *,
     name: str | None = None,
+    search_path: Iterable[PathLike] | None = None,
 ) -> str:
     """Render a Jinja template the way Ansible does (strict undefined, Python output).
 
     ``source_or_path`` is read as a file when it is an ``os.PathLike``, or a
     one-line ``str`` naming an existing file; otherwise it is the template text.
     ``name`` names it in errors (default: the path, or ``<template>``).
+    ``{% include %}``, ``import`` and ``extends`` search the ``search_path``
+    directories in order, then (for a file) the template's own directory, as
+    Ansible searches the playbook directory, its ``templates/``, then the
+    template's directory.
     """
     is_path = isinstance(source_or_path, os.PathLike) or (
         "\n" not in source_or_path and "{" not in source_or_path and os.path.isfile(source_or_path)
@@ -85,5 +102,9 @@ def render_template(
             from ._errors import IoError
 
             raise IoError(f"{path}: {e.strerror}", path=path) from e
-        return _native.render_template(name or path, text, _vars_json(variables))
-    return _native.render_template(name or "<template>", str(source_or_path), _vars_json(variables))
+        return _native.render_template(
+            name or path, text, _vars_json(variables), _dirs(search_path), path
+        )
+    return _native.render_template(
+        name or "<template>", str(source_or_path), _vars_json(variables), _dirs(search_path)
+    )

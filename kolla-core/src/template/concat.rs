@@ -1,0 +1,335 @@
+//! `~` the way Jinja2 does it: each operand becomes text with Python's
+//! `str()` (`True`, `None`, `[1, 'a']`), where minijinja's own `~` prints
+//! its own forms (`true`, `none`, `[1, "a"]`) and no formatter reaches it.
+//!
+//! The template is parsed with minijinja's parser; every operand of a `~`
+//! is rewritten in the source from `X` to `(X)|_kolla_str` (a filter doing
+//! Python's `str()`), so the concatenation only ever sees strings. Only
+//! columns move: no line changes, so errors keep their lines.
+
+use std::borrow::Cow;
+
+use minijinja::machinery::ast::{BinOpKind, CallArg, Expr, Stmt};
+use minijinja::machinery::{parse, tokenize, Token, WhitespaceConfig};
+use minijinja::syntax::SyntaxConfig;
+
+/// The filter the rewritten operands go through.
+pub const STR_FILTER: &str = "_kolla_str";
+
+/// `source` with every operand of `~` wrapped in [`STR_FILTER`]; unchanged
+/// when it has no `~` or does not parse (minijinja then reports the error).
+///
+/// ```
+/// use kolla_core::template::concat::python_concat;
+/// assert_eq!(python_concat("{{ a ~ b.c }}"), "{{ (a)|_kolla_str ~ (b.c)|_kolla_str }}");
+/// assert_eq!(python_concat("a ~ b"), "a ~ b");
+/// ```
+pub fn python_concat(source: &str) -> Cow<'_, str> {
+    if !source.contains('~') {
+        return Cow::Borrowed(source);
+    }
+    let Ok(ast) = parse(
+        source,
+        "<concat>",
+        SyntaxConfig,
+        WhitespaceConfig::default(),
+    ) else {
+        return Cow::Borrowed(source);
+    };
+    let mut spans = Vec::new();
+    stmt(&ast, &mut spans);
+    if spans.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    let Some(pairs) = bracket_pairs(source) else {
+        return Cow::Borrowed(source);
+    };
+    let spans: Vec<(usize, usize)> = spans.into_iter().map(|r| balance(r, &pairs)).collect();
+    // Insertions: closers sort before openers at the same offset.
+    let mut edits: Vec<(usize, bool)> = Vec::with_capacity(spans.len() * 2);
+    for (start, end) in spans {
+        edits.push((start, true));
+        edits.push((end, false));
+    }
+    edits.sort_by_key(|&(at, open)| (at, open));
+    let mut out = String::with_capacity(source.len() + edits.len() * 8);
+    let mut last = 0;
+    for (at, open) in edits {
+        let Some(chunk) = source.get(last..at) else {
+            return Cow::Borrowed(source);
+        };
+        out.push_str(chunk);
+        if open {
+            out.push('(');
+        } else {
+            out.push_str(")|");
+            out.push_str(STR_FILTER);
+        }
+        last = at;
+    }
+    out.push_str(&source[last..]);
+    // A span that did not cover its expression would leave broken syntax;
+    // then the template keeps minijinja's own `~`.
+    match parse(&out, "<concat>", SyntaxConfig, WhitespaceConfig::default()) {
+        Ok(_) => Cow::Owned(out),
+        Err(_) => Cow::Borrowed(source),
+    }
+}
+
+type Spans = Vec<(usize, usize)>;
+
+fn stmts(list: &[Stmt<'_>], out: &mut Spans) {
+    for s in list {
+        stmt(s, out);
+    }
+}
+
+fn stmt(s: &Stmt<'_>, out: &mut Spans) {
+    match s {
+        Stmt::Template(t) => stmts(&t.children, out),
+        Stmt::EmitExpr(e) => expr(&e.expr, out),
+        Stmt::EmitRaw(_) => {}
+        Stmt::ForLoop(f) => {
+            expr(&f.target, out);
+            expr(&f.iter, out);
+            if let Some(e) = &f.filter_expr {
+                expr(e, out);
+            }
+            stmts(&f.body, out);
+            stmts(&f.else_body, out);
+        }
+        Stmt::IfCond(i) => {
+            expr(&i.expr, out);
+            stmts(&i.true_body, out);
+            stmts(&i.false_body, out);
+        }
+        Stmt::WithBlock(w) => {
+            for (a, b) in &w.assignments {
+                expr(a, out);
+                expr(b, out);
+            }
+            stmts(&w.body, out);
+        }
+        Stmt::Set(s) => {
+            expr(&s.target, out);
+            expr(&s.expr, out);
+        }
+        Stmt::SetBlock(s) => {
+            expr(&s.target, out);
+            if let Some(f) = &s.filter {
+                expr(f, out);
+            }
+            stmts(&s.body, out);
+        }
+        Stmt::AutoEscape(a) => {
+            expr(&a.enabled, out);
+            stmts(&a.body, out);
+        }
+        Stmt::FilterBlock(f) => {
+            expr(&f.filter, out);
+            stmts(&f.body, out);
+        }
+        Stmt::Block(b) => stmts(&b.body, out),
+        Stmt::Import(i) => {
+            expr(&i.expr, out);
+            expr(&i.name, out);
+        }
+        Stmt::FromImport(f) => {
+            expr(&f.expr, out);
+            for (a, b) in &f.names {
+                expr(a, out);
+                if let Some(b) = b {
+                    expr(b, out);
+                }
+            }
+        }
+        Stmt::Extends(e) => expr(&e.name, out),
+        Stmt::Include(i) => expr(&i.name, out),
+        Stmt::Macro(m) => {
+            m.args.iter().for_each(|e| expr(e, out));
+            m.defaults.iter().for_each(|e| expr(e, out));
+            stmts(&m.body, out);
+        }
+        Stmt::CallBlock(c) => {
+            expr(&c.call.expr, out);
+            args(&c.call.args, out);
+            c.macro_decl.args.iter().for_each(|e| expr(e, out));
+            c.macro_decl.defaults.iter().for_each(|e| expr(e, out));
+            stmts(&c.macro_decl.body, out);
+        }
+        Stmt::Continue(_) | Stmt::Break(_) => {}
+        Stmt::Do(d) => {
+            expr(&d.call.expr, out);
+            args(&d.call.args, out);
+        }
+    }
+}
+
+fn is_concat(e: &Expr<'_>) -> bool {
+    matches!(e, Expr::BinOp(b) if matches!(b.op, BinOpKind::Concat))
+}
+
+/// The direct sub-expressions of `e`.
+fn children<'e, 'a>(e: &'e Expr<'a>) -> Vec<&'e Expr<'a>> {
+    fn call_args<'e, 'a>(list: &'e [CallArg<'a>], out: &mut Vec<&'e Expr<'a>>) {
+        for a in list {
+            match a {
+                CallArg::Pos(e)
+                | CallArg::Kwarg(_, e)
+                | CallArg::PosSplat(e)
+                | CallArg::KwargSplat(e) => out.push(e),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    match e {
+        Expr::Var(_) | Expr::Const(_) => {}
+        Expr::Slice(s) => {
+            out.push(&s.expr);
+            out.extend([&s.start, &s.stop, &s.step].into_iter().flatten());
+        }
+        Expr::UnaryOp(u) => out.push(&u.expr),
+        Expr::BinOp(b) => out.extend([&b.left, &b.right]),
+        Expr::Compare(c) => {
+            out.push(&c.expr);
+            out.extend(c.ops.iter().map(|op| &op.expr));
+        }
+        Expr::IfExpr(i) => {
+            out.extend([&i.test_expr, &i.true_expr]);
+            out.extend(&i.false_expr);
+        }
+        Expr::Filter(f) => {
+            out.extend(&f.expr);
+            call_args(&f.args, &mut out);
+        }
+        Expr::Test(t) => {
+            out.push(&t.expr);
+            call_args(&t.args, &mut out);
+        }
+        Expr::GetAttr(g) => out.push(&g.expr),
+        Expr::GetItem(g) => out.extend([&g.expr, &g.subscript_expr]),
+        Expr::Call(c) => {
+            out.push(&c.expr);
+            call_args(&c.args, &mut out);
+        }
+        Expr::List(l) => out.extend(&l.items),
+        Expr::Map(m) => {
+            out.extend(&m.keys);
+            out.extend(&m.values);
+        }
+    }
+    out
+}
+
+/// The source range an expression covers: its own span (for a filter or
+/// test only the name and arguments) joined with its sub-expressions'.
+fn extent(e: &Expr<'_>) -> (usize, usize) {
+    let span = e.span();
+    let mut range = (span.start_offset as usize, span.end_offset as usize);
+    for c in children(e) {
+        let (s, end) = extent(c);
+        range = (range.0.min(s), range.1.max(end));
+    }
+    range
+}
+
+fn expr(e: &Expr<'_>, out: &mut Spans) {
+    if let Expr::BinOp(b) = e {
+        if matches!(b.op, BinOpKind::Concat) {
+            for side in [&b.left, &b.right] {
+                // A chain `a ~ b ~ c` wraps its leaves once.
+                if !is_concat(side) {
+                    out.push(extent(side));
+                }
+            }
+        }
+    }
+    for c in children(e) {
+        expr(c, out);
+    }
+}
+
+fn args(list: &[CallArg<'_>], out: &mut Spans) {
+    for a in list {
+        match a {
+            CallArg::Pos(e)
+            | CallArg::Kwarg(_, e)
+            | CallArg::PosSplat(e)
+            | CallArg::KwargSplat(e) => expr(e, out),
+        }
+    }
+}
+
+/// Widens `(start, end)` until it holds both brackets of every pair it
+/// holds one of (spans leave out the parentheses around an expression).
+fn balance(range: (usize, usize), pairs: &[(usize, usize, usize, usize)]) -> (usize, usize) {
+    let (mut s, mut e) = range;
+    loop {
+        let mut changed = false;
+        for &(os, oe, cs, ce) in pairs {
+            let open_in = os >= s && oe <= e;
+            let close_in = cs >= s && ce <= e;
+            if open_in && !close_in {
+                e = e.max(ce);
+                changed = true;
+            } else if close_in && !open_in {
+                s = s.min(os);
+                changed = true;
+            }
+        }
+        if !changed {
+            return (s, e);
+        }
+    }
+}
+
+/// The matching bracket pairs of `source`: (open start, open end, close
+/// start, close end).
+fn bracket_pairs(source: &str) -> Option<Vec<(usize, usize, usize, usize)>> {
+    let mut stack = Vec::new();
+    let mut pairs = Vec::new();
+    for tok in tokenize(source, false, SyntaxConfig, WhitespaceConfig::default()) {
+        let (tok, span) = tok.ok()?;
+        let (s, e) = (span.start_offset as usize, span.end_offset as usize);
+        match tok {
+            Token::ParenOpen | Token::BracketOpen | Token::BraceOpen => stack.push((s, e)),
+            Token::ParenClose | Token::BracketClose | Token::BraceClose => {
+                let (os, oe) = stack.pop()?;
+                pairs.push((os, oe, s, e));
+            }
+            _ => {}
+        }
+    }
+    Some(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operands_are_wrapped() {
+        assert_eq!(
+            python_concat("{{ a ~ b ~ c }}"),
+            "{{ (a)|_kolla_str ~ (b)|_kolla_str ~ (c)|_kolla_str }}"
+        );
+        assert_eq!(
+            python_concat("{{ 1 + x ~ y | upper }}"),
+            "{{ 1 + (x)|_kolla_str ~ (y | upper)|_kolla_str }}"
+        );
+        assert_eq!(
+            python_concat("{% set s = (a ~ 'x') | upper %}"),
+            "{% set s = ((a)|_kolla_str ~ ('x')|_kolla_str) | upper %}"
+        );
+        assert_eq!(
+            python_concat("{{ (a ~ b) | upper ~ f(x)[0] ~ -n is odd }}"),
+            "{{ (((a)|_kolla_str ~ (b)|_kolla_str) | upper)|_kolla_str ~ (f(x)[0])|_kolla_str ~ (-n is odd)|_kolla_str }}"
+        );
+        assert_eq!(
+            python_concat("{{ [a ~ b] ~ {'k': c}.k ~ (d) }}"),
+            "{{ ([(a)|_kolla_str ~ (b)|_kolla_str])|_kolla_str ~ ({'k': c}.k)|_kolla_str ~ ((d)|_kolla_str) }}"
+        );
+        assert_eq!(python_concat("{{ '~' }} ~"), "{{ '~' }} ~");
+        assert_eq!(python_concat("{{ a ~ }}"), "{{ a ~ }}");
+    }
+}
