@@ -189,7 +189,7 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
                 let Some(sep) = sep else {
                     return Err(fail(Problem::NoSeparator));
                 };
-                let key = pytext::strip(&line[..sep]);
+                let key = strip_key(line, sep);
                 if key.is_empty() {
                     return Err(fail(Problem::EmptyKey));
                 }
@@ -209,7 +209,14 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
 #[inline]
 fn assignment<'a>(line: &'a str, key: &'a str, sep: usize, number: u32) -> Assignment<'a> {
     let offset = |part: &str| part.as_ptr() as usize - line.as_ptr() as usize;
-    let value = unquote(pytext::lstrip(&line[sep + 1..]));
+    let b = line.as_bytes();
+    // `= value` and `=value` need no general strip.
+    let rest = match (b.get(sep + 1), b.get(sep + 2)) {
+        (Some(b' '), Some(&c)) if visible(c) => &line[sep + 2..],
+        (Some(&c), _) if visible(c) => &line[sep + 1..],
+        _ => pytext::lstrip(&line[sep + 1..]),
+    };
+    let value = unquote(rest);
     // An empty value may be a literal, not a slice of `line`.
     let value_at = if value.is_empty() { 0 } else { offset(value) };
     let whole = !value.is_empty() && value_at + value.len() == line.len();
@@ -235,6 +242,28 @@ fn assignment<'a>(line: &'a str, key: &'a str, sep: usize, number: u32) -> Assig
         form,
         number,
     }
+}
+
+/// An ASCII byte that is not whitespace: no strip goes past it.
+#[inline(always)]
+fn visible(c: u8) -> bool {
+    c > b' ' && c < 0x80
+}
+
+/// The stripped key before the separator at `sep`; `key = ` and `key=`
+/// (after a visible first byte) need no general strip.
+#[inline]
+fn strip_key(line: &str, sep: usize) -> &str {
+    let b = line.as_bytes();
+    if sep >= 2 && visible(b[0]) {
+        if b[sep - 1] == b' ' && visible(b[sep - 2]) {
+            return &line[..sep - 1];
+        }
+        if visible(b[sep - 1]) {
+            return &line[..sep];
+        }
+    }
+    pytext::strip(&line[..sep])
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
