@@ -5,6 +5,10 @@
 //! yaml-rust2 parses the syntax; the scalar resolution below is ours, because
 //! its own resolver follows YAML 1.2 and would read those values differently.
 //!
+//! Raw U+0085, U+2028 and U+2029 characters are line breaks, as in YAML 1.1
+//! (yaml-rust2 reads YAML 1.2, where they are not); the private `breaks`
+//! module bridges the two.
+//!
 //! Values are [`serde_json::Value`]s (with key order kept). Mapping keys that
 //! are not strings are turned into the text Python's `str()` gives them
 //! (`True`, `None`, `8`), which is what Ansible does when it stores variables.
@@ -24,6 +28,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::error::Location;
 
+mod breaks;
 pub mod dump;
 pub mod merge;
 pub mod node;
@@ -145,14 +150,16 @@ impl Error {
 /// # Errors
 /// [`Error::Syntax`] for malformed text, with the line and column.
 pub fn load(origin: &str, text: &str) -> Result<Value, Error> {
+    let source = breaks::Source::new(text);
     let mut builder = Builder {
         origin,
+        source: &source,
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
         error: None,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(source.text());
     parser
         .load(&mut builder, false)
         .map_err(|e| Error::Syntax {
@@ -190,6 +197,7 @@ enum PendingKey {
 
 struct Builder<'a> {
     origin: &'a str,
+    source: &'a breaks::Source<'a>,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Value)>,
     root: Option<Value>,
@@ -279,6 +287,16 @@ impl MarkedEventReceiver for Builder<'_> {
                             ..
                         })
                     );
+                let text = match self.source.scalar(text, style, &mark) {
+                    Ok(text) => text,
+                    Err(message) => {
+                        self.error = Some(Error::Syntax {
+                            location: marker_location(self.origin, &mark),
+                            message,
+                        });
+                        return;
+                    }
+                };
                 let value = resolve_scalar(text, style, tag.as_ref());
                 self.remember(anchor, &value);
                 self.push_value(value, merge_key);

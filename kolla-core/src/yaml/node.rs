@@ -593,15 +593,17 @@ fn check_date(y: u32, m: u32, d: u32) -> Result<(), String> {
 /// rejects (unhashable keys, unknown tags, more than one document), with the
 /// line.
 pub fn load_node(origin: &str, text: &str) -> Result<Node, Error> {
+    let source = super::breaks::Source::new(text);
     let mut b = NodeBuilder {
         origin,
+        source: &source,
         stack: Vec::new(),
         anchors: Vec::new(),
         root: None,
         error: None,
         documents: 0,
     };
-    let mut parser = Parser::new_from_str(text);
+    let mut parser = Parser::new_from_str(source.text());
     parser.load(&mut b, true).map_err(|e| Error::Syntax {
         location: marker_location(origin, e.marker()),
         message: e.info().to_string(),
@@ -632,6 +634,7 @@ enum Frame {
 
 struct NodeBuilder<'a> {
     origin: &'a str,
+    source: &'a super::breaks::Source<'a>,
     stack: Vec<Frame>,
     anchors: Vec<(usize, Node)>,
     root: Option<Node>,
@@ -727,6 +730,10 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
+                let text = match self.source.scalar(text, style, &mark) {
+                    Ok(text) => text,
+                    Err(message) => return self.fail(&mark, message),
+                };
                 let merge_key = style == TScalarStyle::Plain
                     && text == "<<"
                     && tag.is_none()

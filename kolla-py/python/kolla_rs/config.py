@@ -80,16 +80,18 @@ def explain_ini(
     Values of secret-looking keys (and URL passwords) are redacted unless ``show_secrets``.
     ``search_path`` is as for :func:`merge_ini`.
     """
-    return json.loads(
+    result: dict[str, Any] = json.loads(
         _native.explain_ini_files(
             _paths(sources), strict, _vars(variables), show_secrets, _paths(search_path or [])
         )
     )
+    return result
 
 
 def explain_ini_texts(texts: Iterable[Text], *, show_secrets: bool = False) -> dict[str, Any]:
     """Provenance of merging texts (see :func:`explain_ini`)."""
-    return json.loads(_native.explain_ini_texts(_texts(texts), show_secrets))
+    result: dict[str, Any] = json.loads(_native.explain_ini_texts(_texts(texts), show_secrets))
+    return result
 
 
 def upstream_message(err: KollaError) -> str:

@@ -23,7 +23,7 @@ class ContainerEngine:
     ``msg`` when the action failed.
     """
 
-    def __init__(self, native: Any) -> None:
+    def __init__(self, native: _native.ContainerEngine) -> None:
         self._native = native
 
     @classmethod
@@ -43,7 +43,7 @@ class ContainerEngine:
     @property
     def endpoint(self) -> str:
         """The socket path or URL, or ``memory://``."""
-        return str(self._native.endpoint)
+        return self._native.endpoint
 
     def add_image(self, image: str) -> None:
         """In-memory engines only: make ``image`` exist."""

@@ -21,7 +21,7 @@ class Inventory:
 
     __slots__ = ("_inner",)
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: _native.Inventory) -> None:
         self._inner = inner
 
     @classmethod
@@ -66,7 +66,8 @@ class Inventory:
 
     def host_vars(self, host: str) -> dict[str, Any]:
         """A host's variables merged with Ansible's inventory precedence."""
-        return json.loads(self._inner.host_vars_json(host))
+        result: dict[str, Any] = json.loads(self._inner.host_vars_json(host))
+        return result
 
     def to_ansible_json(self) -> str:
         """The exact text ``ansible-inventory --list`` prints."""
@@ -78,11 +79,13 @@ class Inventory:
 
     def model(self) -> dict[str, Any]:
         """Groups and hosts with their own variables, in creation order."""
-        return json.loads(self._inner.model_json())
+        result: dict[str, Any] = json.loads(self._inner.model_json())
+        return result
 
     def check(self) -> list[dict[str, str]]:
         """``kolla inventory check`` findings (``kind``, ``subject``, ``message``)."""
-        return json.loads(self._inner.check_json())
+        result: list[dict[str, str]] = json.loads(self._inner.check_json())
+        return result
 
     def __repr__(self) -> str:
         return f"<Inventory {len(self.groups)} groups, {len(self.hosts)} hosts>"
