@@ -10,7 +10,8 @@ use kolla_core::config::IniMerge;
 fn main() {
     let arg = std::env::args().nth(1);
     let dump = arg.as_deref() == Some("--dump");
-    let n: usize = if dump {
+    let fleet = arg.as_deref() == Some("--fleet");
+    let n: usize = if dump || fleet {
         8000
     } else {
         arg.map_or(2000, |s| s.parse().unwrap())
@@ -40,9 +41,14 @@ fn main() {
         .collect();
     let hosts: Vec<_> = list("hosts.txt")
         .iter()
-        .take(if dump { 1000 } else { 100 })
+        .take(if dump || fleet { 1000 } else { 100 })
         .map(|h| read(&format!("custom/nova/{h}/nova.conf")))
         .collect();
+    let out_dir = std::env::temp_dir().join(format!("kolla-fleet-{}", std::process::id()));
+    if fleet {
+        fs::create_dir_all(&out_dir).unwrap();
+    }
+    let started = Instant::now();
     let mut times = Vec::with_capacity(n);
     let mut total = 0usize;
     for i in 0..n {
@@ -56,10 +62,20 @@ fn main() {
         let out = m.write(true);
         times.push(t.elapsed().as_nanos() as u64);
         total += out.len();
+        if fleet {
+            fs::write(out_dir.join(format!("{i}.conf")), &out).unwrap();
+        }
         if dump {
             use std::io::Write;
             std::io::stdout().write_all(out.as_bytes()).unwrap();
         }
+    }
+    if fleet {
+        println!(
+            "fleet: {n} chains, one file each, in {:?}",
+            started.elapsed()
+        );
+        fs::remove_dir_all(&out_dir).unwrap();
     }
     if dump {
         return;
