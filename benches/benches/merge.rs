@@ -6,60 +6,11 @@ use std::fs;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use kolla_core::config::{merge_files, IniMerge, MergeOptions};
-
-struct Chain {
-    common: Vec<(String, String)>,
-    services: Vec<(String, String)>,
-    hosts: Vec<(String, String)>,
-}
-
-fn load() -> Chain {
-    let root = kolla_benches::bench_data().join("merge");
-    let read = |rel: &str| (rel.to_owned(), fs::read_to_string(root.join(rel)).unwrap());
-    let list = |f: &str| -> Vec<String> {
-        fs::read_to_string(root.join(f))
-            .unwrap()
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect()
-    };
-    Chain {
-        common: [
-            "base/nova.conf",
-            "custom/global.conf",
-            "custom/database.conf",
-            "custom/messaging.conf",
-            "custom/nova.conf",
-        ]
-        .iter()
-        .map(|p| read(p))
-        .collect(),
-        services: list("services.txt")
-            .iter()
-            .map(|s| read(&format!("custom/nova/{s}.conf")))
-            .collect(),
-        hosts: list("hosts.txt")
-            .iter()
-            .map(|h| read(&format!("custom/nova/{h}/nova.conf")))
-            .collect(),
-    }
-}
-
-fn merge_chain<'a>(
-    common: &'a [(String, String)],
-    service: &'a (String, String),
-    host: &'a (String, String),
-) -> String {
-    let mut m = IniMerge::new();
-    for (name, text) in common.iter().chain([service, host]) {
-        m.add(name, text).unwrap();
-    }
-    m.write(true)
-}
+use kolla_benches::MergeChains;
+use kolla_core::config::{merge_files, MergeOptions};
 
 fn bench(c: &mut Criterion) {
-    let chain = load();
+    let chain = MergeChains::load(None);
     let bytes: usize = chain.common.iter().map(|s| s.1.len()).sum::<usize>()
         + chain.services[0].1.len()
         + chain.hosts[0].1.len();
@@ -70,10 +21,8 @@ fn bench(c: &mut Criterion) {
     let mut i = 0usize;
     g.bench_function("chain_in_memory", |b| {
         b.iter(|| {
-            i = (i + 1) % (chain.hosts.len() * chain.services.len());
-            let host = &chain.hosts[i / chain.services.len()];
-            let service = &chain.services[i % chain.services.len()];
-            black_box(merge_chain(&chain.common, service, host))
+            i = (i + 1) % chain.len();
+            black_box(chain.merge(i))
         })
     });
 

@@ -327,6 +327,18 @@ fn py_regex(
     pyre::compile(pattern, ignorecase, multiline, anchor, text.ends_with('\n')).map_err(invalid)
 }
 
+/// A pattern for searching, with the `ignorecase` and `multiline`
+/// arguments as Jinja truthiness reads them.
+fn search_regex(
+    pattern: &str,
+    text: &str,
+    ignorecase: Option<Value>,
+    multiline: Option<Value>,
+) -> Result<std::rc::Rc<pyre::PyRegex>, Error> {
+    let on = |v: Option<Value>| v.is_some_and(|v| v.is_true());
+    py_regex(pattern, text, on(ignorecase), on(multiline), Anchor::Search)
+}
+
 fn regex_replace(
     Def(ref value): Def,
     pattern: Option<String>,
@@ -389,13 +401,7 @@ fn regex_search(
     let multiline: Option<Value> = kwargs.get("multiline")?;
     kwargs.assert_all_used()?;
     let text = py_str(value);
-    let re = py_regex(
-        &pattern,
-        &text,
-        ignorecase.is_some_and(|v| v.is_true()),
-        multiline.is_some_and(|v| v.is_true()),
-        Anchor::Search,
-    )?;
+    let re = search_regex(&pattern, &text, ignorecase, multiline)?;
     let no_group = || invalid("no such group");
     let mut wanted = Vec::new();
     for arg in args.iter() {
@@ -449,13 +455,7 @@ fn regex_findall(
     let ignorecase = kwarg_or(&kwargs, "ignorecase", ignorecase.map(Value::from))?;
     kwargs.assert_all_used()?;
     let text = py_str(value);
-    let re = py_regex(
-        &pattern,
-        &text,
-        ignorecase.is_some_and(|v| v.is_true()),
-        multiline.is_some_and(|v| v.is_true()),
-        Anchor::Search,
-    )?;
+    let re = search_regex(&pattern, &text, ignorecase, multiline)?;
     let text_of = |g: &pyre::Groups, n: usize| match g.get(n) {
         Some(Some((s, e))) => Value::from(&text[*s..*e]),
         _ => Value::from(""),
