@@ -228,6 +228,26 @@ fn patterns() {
         inv.hosts_in("~(control|network)0[12]").unwrap(),
         ["control01", "control02", "network01", "network02"]
     );
+    // Python's regex syntax, as Ansible's re.match reads it: a backreference
+    // and look-arounds.
+    assert_eq!(
+        inv.hosts_in(r"~c(o)\w*?\1").unwrap(),
+        // the group `common` (`c`, `o`, `mm`, `o`) holds every host
+        [
+            "control01",
+            "control02",
+            "control03",
+            "network01",
+            "network02",
+            "compute01",
+            "storage01",
+            "monitoring01"
+        ]
+    );
+    assert_eq!(
+        inv.hosts_in(r"~(?!control|compute)\w+0(?=2)").unwrap(),
+        ["network02"]
+    );
     assert_eq!(
         inv.hosts_in("control[0:1]").unwrap(),
         ["control01", "control02"]

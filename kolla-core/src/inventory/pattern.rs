@@ -89,31 +89,70 @@ fn glob_to_regex(pat: &str) -> String {
     out
 }
 
-fn compile(term: &str) -> Result<Regex, Error> {
-    let src = match term.strip_prefix('~') {
-        // Python's re.match anchors at the start only.
-        Some(re) => format!("^(?:{re})"),
-        None => glob_to_regex(term),
-    };
-    Regex::new(&src).map_err(|e| Error::Pattern {
+/// A compiled host pattern: a glob (translated as `fnmatch` does), or a
+/// `~regex` in Python's syntax, matched as Ansible does with `re.match`.
+enum Matcher {
+    Glob(Regex),
+    Python(std::rc::Rc<crate::template::pyre::PyRegex>),
+}
+
+impl Matcher {
+    fn is_match(&self, name: &str) -> Result<bool, String> {
+        match self {
+            Matcher::Glob(re) => Ok(re.is_match(name)),
+            Matcher::Python(re) => Ok(re.search(name)?.is_some()),
+        }
+    }
+}
+
+fn compile(term: &str) -> Result<Matcher, Error> {
+    let invalid = |e: String| Error::Pattern {
         pattern: term.to_string(),
         message: format!("Invalid host list pattern: {term}: {e}"),
-    })
+    };
+    match term.strip_prefix('~') {
+        // Python's re.match anchors at the start only.
+        Some(re) => crate::template::pyre::compile(
+            re,
+            false,
+            false,
+            crate::template::pyre::Anchor::Match,
+            false,
+        )
+        .map(Matcher::Python)
+        .map_err(invalid),
+        None => Regex::new(&glob_to_regex(term))
+            .map(Matcher::Glob)
+            .map_err(|e| invalid(e.to_string())),
+    }
 }
 
 fn enumerate(inv: &Inventory, expr: &str) -> Result<Vec<usize>, Error> {
     let d = &inv.data;
     let re = compile(expr)?;
+    let is_match = |name: &str| {
+        re.is_match(name).map_err(|e| Error::Pattern {
+            pattern: expr.to_string(),
+            message: e,
+        })
+    };
     let mut out = Vec::new();
-    let groups: Vec<usize> = (0..d.groups.len())
-        .filter(|&g| re.is_match(&d.groups[g].name))
-        .collect();
+    let mut groups = Vec::new();
+    for g in 0..d.groups.len() {
+        if is_match(&d.groups[g].name)? {
+            groups.push(g);
+        }
+    }
     for &g in &groups {
         out.extend(resolve::group_hosts(d, g));
     }
     let special = expr.starts_with('~') || expr.contains(['.', '?', '*', '[']);
     if groups.is_empty() || special {
-        out.extend((0..d.hosts.len()).filter(|&h| re.is_match(&d.hosts[h].name)));
+        for h in 0..d.hosts.len() {
+            if is_match(&d.hosts[h].name)? {
+                out.push(h);
+            }
+        }
     }
     Ok(out)
 }
