@@ -172,7 +172,7 @@ pub fn load(origin: &str, text: &str) -> Result<Value, Error> {
     Ok(builder.root.unwrap_or(Value::Null))
 }
 
-fn marker_location(origin: &str, m: &Marker) -> Location {
+pub(super) fn marker_location(origin: &str, m: &Marker) -> Location {
     // yaml-rust2 counts lines from 1 and columns from 0.
     Location::new(origin, m.line().max(1)).with_column(m.col() + 1)
 }

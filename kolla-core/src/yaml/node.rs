@@ -24,8 +24,7 @@ use regex::Regex;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::Error;
-use crate::error::Location;
+use super::{marker_location, Error};
 
 /// A shared, mutable sequence (a Python list).
 pub type Seq = Rc<RefCell<Vec<Node>>>;
@@ -614,10 +613,6 @@ pub fn load_node(origin: &str, text: &str) -> Result<Node, Error> {
     Ok(b.root.unwrap_or(Node::Null))
 }
 
-fn marker_location(origin: &str, m: &Marker) -> Location {
-    Location::new(origin, m.line().max(1)).with_column(m.col() + 1)
-}
-
 enum Frame {
     Seq {
         anchor: usize,
@@ -709,8 +704,12 @@ impl NodeBuilder<'_> {
     }
 }
 
-fn tag_name(tag: &Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+/// PyYAML's message for a tag no constructor handles.
+fn unknown_tag(tag: &Tag) -> String {
+    format!(
+        "could not determine a constructor for the tag '{}{}'",
+        tag.handle, tag.suffix
+    )
 }
 
 fn is_core_tag(tag: &Tag, name: &str) -> bool {
@@ -747,10 +746,7 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
                     Some(t) if is_core_tag(t, "timestamp") => construct_tagged(&text, "timestamp"),
                     // A non-specific `!` tag on a quoted scalar is a string.
                     Some(t) if t.handle == "!" && t.suffix.is_empty() => Ok(Node::Str(text)),
-                    Some(t) => Err(format!(
-                        "could not determine a constructor for the tag '{}'",
-                        tag_name(t)
-                    )),
+                    Some(t) => Err(unknown_tag(t)),
                     None if style != TScalarStyle::Plain => Ok(Node::Str(text)),
                     None => resolve_plain_node(&text),
                 };
@@ -766,13 +762,7 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
             }
             Event::SequenceStart(anchor, tag) => {
                 if let Some(t) = tag.filter(|t| !is_core_tag(t, "seq")) {
-                    self.fail(
-                        &mark,
-                        format!(
-                            "could not determine a constructor for the tag '{}'",
-                            tag_name(&t)
-                        ),
-                    );
+                    self.fail(&mark, unknown_tag(&t));
                     return;
                 }
                 self.stack.push(Frame::Seq {
@@ -782,13 +772,7 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
             }
             Event::MappingStart(anchor, tag) => {
                 if let Some(t) = tag.filter(|t| !is_core_tag(t, "map")) {
-                    self.fail(
-                        &mark,
-                        format!(
-                            "could not determine a constructor for the tag '{}'",
-                            tag_name(&t)
-                        ),
-                    );
+                    self.fail(&mark, unknown_tag(&t));
                     return;
                 }
                 self.stack.push(Frame::Map {
