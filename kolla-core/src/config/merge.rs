@@ -14,7 +14,7 @@
 
 use hashbrown::HashTable;
 
-use super::parse::{self, Assignment, Form, Sink};
+use super::parse::{self, word, Assignment, Form, Sink};
 use super::Error;
 use crate::error::Location;
 use crate::pytext;
@@ -76,16 +76,15 @@ fn key_hash(section: u32, key: &str) -> u64 {
     let b = key.as_bytes();
     let n = b.len();
     let mix = |h: u64, v: u64| (h.rotate_left(5) ^ v).wrapping_mul(K);
-    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
     let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
     let mut h = mix(u64::from(section), n as u64);
     if n >= 8 {
         let mut i = 0;
         while i + 8 < n {
-            h = mix(h, word(i));
+            h = mix(h, word(b, i));
             i += 8;
         }
-        h = mix(h, word(n - 8));
+        h = mix(h, word(b, n - 8));
     } else if n >= 4 {
         h = mix(h, half(0) << 32 | half(n - 4));
     } else if n > 0 {
@@ -106,7 +105,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
     if n < 8 {
         return a == b;
     }
@@ -545,12 +543,19 @@ impl<'o, 'a> Run<'o, 'a> {
 
     /// Writes the line `texts[source][at..at + len]`: it joins the pending
     /// run when the run's text continues with `\n` and then this line.
+    /// Whether the pending run's text goes on with `\n` and then `at` of
+    /// source `source`.
     #[inline]
-    fn piece(&mut self, source: u32, at: usize, len: usize) {
-        if source == self.source
+    fn continues(&self, source: u32, at: usize) -> bool {
+        source == self.source
+            && source != NIL
             && at == self.end + 1
             && self.texts[source as usize].as_bytes().get(self.end) == Some(&b'\n')
-        {
+    }
+
+    #[inline]
+    fn piece(&mut self, source: u32, at: usize, len: usize) {
+        if self.continues(source, at) {
             self.end = at + len;
             return;
         }
@@ -562,9 +567,7 @@ impl<'o, 'a> Run<'o, 'a> {
 
     /// Writes an empty line.
     fn blank(&mut self) {
-        if self.source != NIL
-            && self.texts[self.source as usize].as_bytes().get(self.end) == Some(&b'\n')
-        {
+        if self.continues(self.source, self.end + 1) {
             self.end += 1;
         } else {
             self.flush();

@@ -276,8 +276,9 @@ fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(LO) & !w & HI
 }
 
+/// The eight bytes at `i`, as one little-endian word (a fixed-size load).
 #[inline(always)]
-fn word(bytes: &[u8], i: usize) -> u64 {
+pub(super) fn word(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"))
 }
 
