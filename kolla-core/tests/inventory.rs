@@ -165,6 +165,18 @@ fn deviations_big_ints_and_set_order() {
     assert_eq!(v["s"], serde_json::json!([3, 1, 2]));
 }
 
+/// Every host of upstream's multinode inventory, in Ansible's order.
+const MULTINODE_HOSTS: [&str; 8] = [
+    "control01",
+    "control02",
+    "control03",
+    "network01",
+    "network02",
+    "compute01",
+    "storage01",
+    "monitoring01",
+];
+
 fn multinode() -> Inventory {
     Inventory::load(&[inputs().join("upstream/multinode-master")]).unwrap()
 }
@@ -180,19 +192,7 @@ fn multinode_groups_as_the_spec_says() {
         inv.hosts_of("openvswitch").unwrap(),
         ["network01", "network02", "compute01"]
     );
-    assert_eq!(
-        inv.hosts_of("baremetal").unwrap(),
-        [
-            "control01",
-            "control02",
-            "control03",
-            "network01",
-            "network02",
-            "compute01",
-            "storage01",
-            "monitoring01"
-        ]
-    );
+    assert_eq!(inv.hosts_of("baremetal").unwrap(), MULTINODE_HOSTS);
     assert_eq!(
         inv.group_names("localhost").unwrap(),
         ["bifrost", "deployment"]
@@ -233,16 +233,7 @@ fn patterns() {
     assert_eq!(
         inv.hosts_in(r"~c(o)\w*?\1").unwrap(),
         // the group `common` (`c`, `o`, `mm`, `o`) holds every host
-        [
-            "control01",
-            "control02",
-            "control03",
-            "network01",
-            "network02",
-            "compute01",
-            "storage01",
-            "monitoring01"
-        ]
+        MULTINODE_HOSTS
     );
     assert_eq!(
         inv.hosts_in(r"~(?!control|compute)\w+0(?=2)").unwrap(),
