@@ -4,8 +4,8 @@
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Error, Output, State};
 
+use crate::pytext::repr as py_str_repr;
 use crate::yaml::dump::py_float_repr;
-use crate::yaml::merge::py_str_repr;
 
 /// The environment's formatter: prints `{{ value }}` as Python's `str()`.
 ///

@@ -102,7 +102,7 @@ pub fn compile(
     let bad = |e: String| {
         format!(
             "invalid regular expression {}: {e}",
-            crate::yaml::merge::py_str_repr(pattern)
+            crate::pytext::repr(pattern)
         )
     };
     let body = translate(pattern, multiline, !text_ends_newline).map_err(bad)?;
@@ -148,7 +148,7 @@ impl PyRegex {
     fn run_err(&self, e: fancy_regex::Error) -> String {
         format!(
             "regular expression {} failed: {e}",
-            crate::yaml::merge::py_str_repr(&self.pattern)
+            crate::pytext::repr(&self.pattern)
         )
     }
 
