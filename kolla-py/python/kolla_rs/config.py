@@ -8,22 +8,15 @@ upstream's ``at line N, MESSAGE: 'line'`` text.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 from . import _native
+from ._args import PathLike, paths, vars_json
 from ._errors import KollaError
 
 Text = Union[str, "tuple[str, str]"]
-PathLike = Union[str, "os.PathLike[str]"]
 
 __all__ = ["explain_ini", "explain_ini_texts", "merge_ini", "merge_ini_texts", "upstream_message"]
-
-
-def _paths(sources: PathLike | Sequence[PathLike]) -> list[str]:
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    return [os.fspath(s) for s in sources]
 
 
 def _texts(texts: Iterable[Text]) -> list[tuple[str, str]]:
@@ -35,10 +28,6 @@ def _texts(texts: Iterable[Text]) -> list[tuple[str, str]]:
             name, text = item
             out.append((str(name), text))
     return out
-
-
-def _vars(variables: Mapping[str, Any] | None) -> str | None:
-    return None if variables is None else json.dumps(dict(variables), default=str)
 
 
 def merge_ini(
@@ -58,7 +47,7 @@ def merge_ini(
     the playbook directory, then its ``templates/``).
     """
     return _native.merge_ini_files(
-        _paths(sources), bool(whitespace), strict, _vars(variables), _paths(search_path or [])
+        paths(sources), bool(whitespace), strict, vars_json(variables), paths(search_path)
     )
 
 
@@ -82,7 +71,7 @@ def explain_ini(
     """
     result: dict[str, Any] = json.loads(
         _native.explain_ini_files(
-            _paths(sources), strict, _vars(variables), show_secrets, _paths(search_path or [])
+            paths(sources), strict, vars_json(variables), show_secrets, paths(search_path)
         )
     )
     return result

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-from typing import Any, Iterable, Union
+from typing import Any, Iterable
 
 from . import _native
-
-PathLike = Union[str, "os.PathLike[str]"]
+from ._args import PathLike
+from ._args import paths as _paths
 
 
 class Inventory:
@@ -33,9 +32,7 @@ class Inventory:
         are loaded too. Raises :class:`kolla_rs.InventoryError` (with
         ``path`` and ``line``) on malformed input.
         """
-        if isinstance(paths, (str, os.PathLike)):
-            paths = [paths]
-        return cls(_native.Inventory.load([os.fspath(p) for p in paths]))
+        return cls(_native.Inventory.load(_paths(paths)))
 
     @property
     def groups(self) -> list[str]:

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any
 
 from . import _native
-
-PathLike = Union[str, "os.PathLike[str]"]
-
-
-def _vars_json(variables: Mapping[str, Any] | None) -> str | None:
-    if variables is None:
-        return None
-    # Values JSON cannot hold (dates, sets...) are passed as their str().
-    return json.dumps(dict(variables), default=str)
-
-
-def _dirs(search_path: Iterable[PathLike] | None) -> list[str]:
-    if search_path is None:
-        return []
-    if isinstance(search_path, (str, os.PathLike)):
-        search_path = [search_path]
-    return [os.fspath(d) for d in search_path]
+from ._args import PathLike, paths, vars_json
 
 
 def merge_yaml(
@@ -47,13 +30,13 @@ def merge_yaml(
     Raises :class:`TemplateError`, :class:`YamlError` or
     :class:`ConfigMergeError` with ``path`` and ``line``.
     """
-    if sources is None:
-        sources = []
-    elif isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    paths = [os.fspath(s) for s in sources if s]
     return _native.merge_yaml_files(
-        paths, extend_lists, yaml_width, _vars_json(variables), strict, _dirs(search_path)
+        [p for p in paths(sources) if p],
+        extend_lists,
+        yaml_width,
+        vars_json(variables),
+        strict,
+        paths(search_path),
     )
 
 
@@ -103,8 +86,8 @@ def render_template(
 
             raise IoError(f"{path}: {e.strerror}", path=path) from e
         return _native.render_template(
-            name or path, text, _vars_json(variables), _dirs(search_path), path
+            name or path, text, vars_json(variables), paths(search_path), path
         )
     return _native.render_template(
-        name or "<template>", str(source_or_path), _vars_json(variables), _dirs(search_path)
+        name or "<template>", str(source_or_path), vars_json(variables), paths(search_path)
     )
