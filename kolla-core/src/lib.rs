@@ -38,7 +38,7 @@ pub mod engine;
 pub mod error;
 mod fsutil;
 pub mod inventory;
-mod pytext;
+pub mod pycompat;
 pub mod set_configs;
 pub mod template;
 pub mod yaml;

@@ -17,7 +17,7 @@ use hashbrown::HashTable;
 use super::parse::{self, word, Assignment, Form, Sink};
 use super::Error;
 use crate::error::Location;
-use crate::pytext;
+use crate::pycompat;
 
 /// The hidden section that holds keys written before any header.
 pub const ORPHAN_SECTION: &str = "TEMPORARY_ORPHAN_VARIABLE_SECTION";
@@ -308,7 +308,7 @@ impl<'a> IniMerge<'a> {
                     }
                     for line in rest {
                         if indent == usize::MAX {
-                            indent = pytext::char_len(key) + 2 * ws.len() + 1;
+                            indent = pycompat::char_len(key) + 2 * ws.len() + 1;
                         }
                         run.continuation(occ.source, line, indent);
                     }

@@ -14,7 +14,7 @@
 //! The parser is a push parser: it reports what it reads to a [`Sink`], so
 //! the merge (and its provenance) is built while parsing, in one pass.
 
-use crate::pytext;
+use crate::pycompat;
 
 /// Receives what the parser reads, in order. All text borrows the source.
 pub(crate) trait Sink<'a> {
@@ -67,7 +67,7 @@ impl Failure<'_> {
             "at line {}, {}: {}",
             self.line,
             self.problem.message(),
-            pytext::repr(self.text)
+            pycompat::str_repr(self.text)
         )
     }
 }
@@ -149,7 +149,7 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
             (stop, None)
         };
         pos = end + 1;
-        let line = pytext::rstrip(&text[start..end]);
+        let line = pycompat::rstrip(&text[start..end]);
         if line.is_empty() {
             if pending {
                 sink.flush();
@@ -166,7 +166,7 @@ pub(crate) fn parse<'a, S: Sink<'a>>(text: &'a str, sink: &mut S) -> Result<(), 
             if !pending {
                 return Err(fail(Problem::UnexpectedContinuation));
             }
-            sink.continuation(pytext::lstrip(line));
+            sink.continuation(pycompat::lstrip(line));
             continue;
         }
         if pending {
@@ -214,7 +214,7 @@ fn assignment<'a>(line: &'a str, key: &'a str, sep: usize, number: u32) -> Assig
     let rest = match (b.get(sep + 1), b.get(sep + 2)) {
         (Some(b' '), Some(&c)) if visible(c) => &line[sep + 2..],
         (Some(&c), _) if visible(c) => &line[sep + 1..],
-        _ => pytext::lstrip(&line[sep + 1..]),
+        _ => pycompat::lstrip(&line[sep + 1..]),
     };
     let value = unquote(rest);
     // An empty value may be a literal, not a slice of `line`.
@@ -263,7 +263,7 @@ fn strip_key(line: &str, sep: usize) -> &str {
             return &line[..sep];
         }
     }
-    pytext::strip(&line[..sep])
+    pycompat::strip(&line[..sep])
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -459,7 +459,7 @@ mod tests {
         let body = text.strip_suffix('\n').unwrap_or(text);
         let mut pending = false;
         for (index, raw) in body.split('\n').enumerate() {
-            let line = pytext::rstrip(raw);
+            let line = pycompat::rstrip(raw);
             let fail = |p: Problem| {
                 Err(Failure {
                     line: index + 1,
@@ -479,7 +479,7 @@ mod tests {
                 if !pending {
                     return fail(Problem::UnexpectedContinuation);
                 }
-                out.push(format!("+{:?}", pytext::lstrip(line)));
+                out.push(format!("+{:?}", pycompat::lstrip(line)));
                 continue;
             }
             if pending {
@@ -495,11 +495,11 @@ mod tests {
                     let Some(sep) = line.find(['=', ':']) else {
                         return fail(Problem::NoSeparator);
                     };
-                    let key = pytext::strip(&line[..sep]);
+                    let key = pycompat::strip(&line[..sep]);
                     if key.is_empty() {
                         return fail(Problem::EmptyKey);
                     }
-                    let value = unquote(pytext::strip(&line[sep + 1..]));
+                    let value = unquote(pycompat::strip(&line[sep + 1..]));
                     out.push(format!("{}:{key}={value:?}", index + 1));
                     pending = true;
                 }

@@ -361,7 +361,7 @@ fn py_int_of(v: &Value) -> Result<i64, String> {
             t.replace('_', "").parse::<i64>().map_err(|_| {
                 format!(
                     "invalid literal for int() with base 10: {}",
-                    super::pyfmt::py_str_repr(s)
+                    crate::pycompat::str_repr(s)
                 )
             })
         }

@@ -147,7 +147,7 @@ fn py_int(s: &str) -> Result<i64, String> {
     let err = || {
         format!(
             "invalid literal for int() with base 10: {}",
-            super::pyfmt::py_str_repr(s)
+            crate::pycompat::str_repr(s)
         )
     };
     let t = s.trim();

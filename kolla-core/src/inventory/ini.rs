@@ -6,8 +6,9 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use super::data::Data;
-use super::{hostrange, literal, shlex, Error};
+use super::{hostrange, Error};
 use crate::error::Location;
+use crate::pycompat::{literal, shlex};
 
 fn section_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -55,12 +56,6 @@ pub(crate) fn splitlines(text: &str) -> Vec<&str> {
     out
 }
 
-/// Python's `str.strip()` (Unicode whitespace, including the separators
-/// `splitlines` would already have cut at).
-fn py_strip(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
-}
-
 #[derive(Debug)]
 enum Pending {
     Vars { line: usize },
@@ -79,7 +74,7 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
     let mut state = "hosts";
     for (idx, raw) in splitlines(text).into_iter().enumerate() {
         let lineno = idx + 1;
-        let line = py_strip(raw);
+        let line = crate::pycompat::strip(raw);
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
@@ -134,7 +129,7 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
         }
         match state {
             "hosts" => {
-                let tokens = shlex::split(line).map_err(|e| {
+                let tokens = shlex::split(line, true).map_err(|e| {
                     err(
                         lineno,
                         format!("Error parsing host definition '{line}': {e}"),
@@ -153,7 +148,7 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                         "Invalid host pattern '{first}' supplied, ending in ':' is not allowed, this character is reserved to provide a port."
                     )));
                 }
-                if hosts.iter().any(|h| py_strip(h) == "---") {
+                if hosts.iter().any(|h| crate::pycompat::strip(h) == "---") {
                     return Err(err(lineno, format!(
                         "Invalid host pattern '{first}' supplied, '---' is normally a sign this is a YAML file."
                     )));
@@ -180,13 +175,13 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                 let Some((k, v)) = line.split_once('=') else {
                     return Err(err(lineno, format!("Expected key=value, got: {line}")));
                 };
-                let value = literal::parse_value(py_strip(v));
+                let value = literal::parse_value(crate::pycompat::strip(v));
                 let gname = data
                     .groups
                     .get_index(group)
                     .map(|(n, _)| n.clone())
                     .unwrap_or_default();
-                data.set_variable(&gname, py_strip(k), value)
+                data.set_variable(&gname, crate::pycompat::strip(k), value)
                     .map_err(|m| err(lineno, m))?;
             }
             _ => {

@@ -26,12 +26,9 @@ mod check;
 mod data;
 mod hostrange;
 mod ini;
-mod literal;
 mod output;
 mod pattern;
-mod pyfmt;
 mod resolve;
-mod shlex;
 mod source;
 mod yamlinv;
 
@@ -134,7 +131,7 @@ impl Inventory {
     /// # Errors
     /// YAML syntax errors or an invalid inventory structure.
     pub fn from_yaml(origin: &str, text: &str) -> crate::Result<Inventory> {
-        let doc = source::load_data(origin, text)?;
+        let doc = crate::pycompat::load_data(origin, text)?;
         let mut d = data::Data::new();
         match yamlinv::accepts(&doc) {
             Ok(m) => yamlinv::parse(&mut d, origin, m)?,
@@ -290,7 +287,7 @@ impl Inventory {
         let h = self.host_index(host)?;
         let vars = resolve::merged(self, h, &mut resolve::Cache::default());
         let mut out = String::new();
-        pyfmt::json_dump_pairs(&mut out, vars.iter().map(|(k, v)| (*k, *v)), 0);
+        crate::pycompat::json::json_dump_pairs(&mut out, vars.iter().map(|(k, v)| (*k, *v)), 0);
         out.push('\n');
         Ok(out)
     }

@@ -3,8 +3,9 @@
 use serde_json::{Map, Value};
 
 use super::data::ALL;
-use super::pyfmt::{json_dump_map, json_dump_pairs, json_string, newline, py_str};
 use super::{resolve, Inventory};
+use crate::pycompat::json::{json_dump_map, json_dump_pairs, json_string, newline};
+use crate::pycompat::py_str;
 
 /// Appends one group's entry (`{"children": [...], "hosts": [...]}`) if it has any.
 fn group_entry(inv: &Inventory, g: usize) -> Option<Map<String, Value>> {

@@ -93,7 +93,7 @@ fn glob_to_regex(pat: &str) -> String {
 /// `~regex` in Python's syntax, matched as Ansible does with `re.match`.
 enum Matcher {
     Glob(Regex),
-    Python(std::rc::Rc<crate::template::pyre::PyRegex>),
+    Python(std::rc::Rc<crate::pycompat::re::PyRegex>),
 }
 
 impl Matcher {
@@ -112,11 +112,11 @@ fn compile(term: &str) -> Result<Matcher, Error> {
     };
     match term.strip_prefix('~') {
         // Python's re.match anchors at the start only.
-        Some(re) => crate::template::pyre::compile(
+        Some(re) => crate::pycompat::re::compile(
             re,
             false,
             false,
-            crate::template::pyre::Anchor::Match,
+            crate::pycompat::re::Anchor::Match,
             false,
         )
         .map(Matcher::Python)

@@ -121,14 +121,6 @@ fn parse_path(d: &mut Data, p: &Path) -> crate::Result<()> {
     parse_file(d, &origin, &bytes)
 }
 
-/// Ansible's `DataLoader`: JSON first (with JSON's typing), then YAML 1.1.
-pub(crate) fn load_data(origin: &str, text: &str) -> Result<Value, crate::yaml::Error> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => Ok(v),
-        Err(_) => crate::yaml::load(origin, text),
-    }
-}
-
 /// One inventory file: YAML when it has no extension or a YAML one and
 /// holds a mapping, else INI (upstream tries its plugins in that order).
 pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Result<()> {
@@ -158,7 +150,7 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
         }
     };
     if matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json")) {
-        if let Ok(doc) = load_data(origin, &text) {
+        if let Ok(doc) = crate::pycompat::load_data(origin, &text) {
             if let Value::Object(m) = &doc {
                 if m.get("plugin")
                     .is_some_and(|v| !v.is_null() && v != &Value::Bool(false))
@@ -232,7 +224,7 @@ fn load_vars(files: &[PathBuf]) -> crate::Result<Option<Map<String, Value>>> {
     for f in files {
         let text = std::fs::read_to_string(f).map_err(|e| IoError::new(f, e))?;
         let origin = f.display().to_string();
-        let v = load_data(&origin, &text)?;
+        let v = crate::pycompat::load_data(&origin, &text)?;
         match v {
             Value::Null => {}
             Value::Object(m) if m.is_empty() => {}

@@ -123,7 +123,7 @@ fn parse_group(
                                 origin,
                                 format!(
                                     "Invalid data from file, expected dictionary and got:\n\n{}",
-                                    super::pyfmt::py_str(other)
+                                    crate::pycompat::py_str(other)
                                 ),
                             ))
                         }

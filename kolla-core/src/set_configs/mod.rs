@@ -167,10 +167,10 @@ impl Error {
     }
 }
 
-/// Python's `repr` of a string (see `crate::pytext::repr`): single quotes unless the text holds a single
+/// Python's `repr` of a string (see `crate::pycompat::str_repr`): single quotes unless the text holds a single
 /// quote and no double quote.
 pub(crate) fn py_str(s: &str) -> String {
-    crate::pytext::repr(s)
+    crate::pycompat::str_repr(s)
 }
 
 /// Python's `repr` of a list of strings.

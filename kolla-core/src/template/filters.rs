@@ -12,8 +12,8 @@
 //! | `string` | Python's `str()` (`True`, `None`, reprs) |
 //! | `join` | items joined with Python's `str()` |
 //! | `unique` | first occurrence kept; case-insensitive unless `case_sensitive=true` (Jinja) |
-//! | `union`, `difference`, `intersect` | first-occurrence order (upstream: Python set order) |
-//! | `regex_replace`, `regex_search`, `regex_findall` | Python `re` patterns and `re.sub` templates (`\1`, `\g<name>`), see [`super::pyre`] |
+//! | `union`, `difference`, `intersect`, `symmetric_difference` | CPython's set order for integers, booleans, floats and `None` (see [`crate::pycompat::set`]); first-occurrence order otherwise |
+//! | `regex_replace`, `regex_search`, `regex_findall` | Python `re` patterns and `re.sub` templates (`\1`, `\g<name>`), see [`crate::pycompat::re`] |
 //! | `ternary` | `value ? a : b`, with `none_val` |
 //! | `combine` | `recursive`, `list_merge` as Ansible |
 //! | `dict2items`, `items2dict` | with `key_name`, `value_name` |
@@ -28,8 +28,11 @@ use base64::Engine;
 use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
 
-use super::pyfmt::{py_json, py_str, to_node, JsonOptions};
-use super::pyre::{self, Anchor};
+use super::pyfmt::to_node;
+use crate::pycompat::json::{py_json, JsonOptions};
+use crate::pycompat::re::{self as pyre, Anchor};
+use crate::pycompat::set::{Hashed, PySet};
+use crate::pycompat::{as_int, py_str};
 use crate::yaml::dump::{dump, DumpOptions};
 
 /// Registers every filter and test on `env`.
@@ -47,6 +50,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("union", union);
     env.add_filter("difference", difference);
     env.add_filter("intersect", intersect);
+    env.add_filter("symmetric_difference", symmetric_difference);
     env.add_filter("regex_replace", regex_replace);
     env.add_filter("regex_search", regex_search);
     env.add_filter("regex_findall", regex_findall);
@@ -292,31 +296,84 @@ fn unique(Def(ref value): Def, kwargs: Kwargs) -> Result<Value, Error> {
     Ok(Value::from(out))
 }
 
+/// The items as keys of a CPython set, when every one of them hashes the
+/// same in every Python process (see [`crate::pycompat::set`]).
+fn hashed(values: &[Value]) -> Option<Vec<(Hashed, Value)>> {
+    values
+        .iter()
+        .map(|v| {
+            let h = match v.kind() {
+                ValueKind::None => Hashed::None,
+                ValueKind::Bool => Hashed::Int(i128::from(v.is_true())),
+                ValueKind::Number => match as_int(v) {
+                    Some(i) => Hashed::Int(i),
+                    None => Hashed::Float(f64::try_from(v.clone()).ok().filter(|f| !f.is_nan())?),
+                },
+                _ => return None,
+            };
+            Some((h, v.clone()))
+        })
+        .collect()
+}
+
+/// Ansible's set filters: `list(set(a) OP set(b))` in CPython's order when
+/// the items hash alike in every process; otherwise (strings, whose order
+/// Python itself varies per process, and unhashable items, where Ansible
+/// falls back to a list) `fallback`'s first-seen order.
+fn set_filter(
+    a: &Value,
+    b: &Value,
+    op: fn(&PySet<Value>, &PySet<Value>) -> PySet<Value>,
+    fallback: fn(Vec<Value>, Vec<Value>) -> Vec<Value>,
+) -> Result<Value, Error> {
+    let (a, b) = (items(a)?, items(b)?);
+    if let (Some(ha), Some(hb)) = (hashed(&a), hashed(&b)) {
+        let out = op(&PySet::from_items(ha), &PySet::from_items(hb));
+        return Ok(Value::from(out.items().cloned().collect::<Vec<_>>()));
+    }
+    Ok(Value::from(fallback(a, b)))
+}
+
+fn union_list(mut a: Vec<Value>, b: Vec<Value>) -> Vec<Value> {
+    a.extend(b);
+    dedup(a, Value::clone)
+}
+
+fn intersect_list(a: Vec<Value>, b: Vec<Value>) -> Vec<Value> {
+    let keep = a.into_iter().filter(|x| b.contains(x)).collect();
+    dedup(keep, Value::clone)
+}
+
+fn difference_list(a: Vec<Value>, b: Vec<Value>) -> Vec<Value> {
+    let keep = a.into_iter().filter(|x| !b.contains(x)).collect();
+    dedup(keep, Value::clone)
+}
+
+fn symmetric_difference_list(a: Vec<Value>, b: Vec<Value>) -> Vec<Value> {
+    let both = intersect_list(a.clone(), b.clone());
+    union_list(a, b)
+        .into_iter()
+        .filter(|x| !both.contains(x))
+        .collect()
+}
+
 fn union(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
-    let mut all = items(a)?;
-    all.extend(items(b)?);
-    Ok(Value::from(dedup(all, Value::clone)))
+    set_filter(a, b, PySet::union, union_list)
 }
 
 fn difference(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
-    let other = items(b)?;
-    let keep: Vec<Value> = items(a)?
-        .into_iter()
-        .filter(|x| !other.contains(x))
-        .collect();
-    Ok(Value::from(dedup(keep, Value::clone)))
+    set_filter(a, b, PySet::difference, difference_list)
 }
 
 fn intersect(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
-    let other = items(b)?;
-    let keep: Vec<Value> = items(a)?
-        .into_iter()
-        .filter(|x| other.contains(x))
-        .collect();
-    Ok(Value::from(dedup(keep, Value::clone)))
+    set_filter(a, b, PySet::intersection, intersect_list)
 }
 
-/// Compiles a Python pattern for `text` (see [`super::pyre`]).
+fn symmetric_difference(Def(ref a): Def, b: &Value) -> Result<Value, Error> {
+    set_filter(a, b, PySet::symmetric_difference, symmetric_difference_list)
+}
+
+/// Compiles a Python pattern for `text` (see [`crate::pycompat::re`]).
 fn py_regex(
     pattern: &str,
     text: &str,

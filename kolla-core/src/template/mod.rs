@@ -19,7 +19,6 @@ use minijinja::{Environment, UndefinedBehavior};
 pub mod concat;
 pub mod filters;
 pub mod pyfmt;
-pub mod pyre;
 mod vars;
 pub mod version;
 pub use vars::Vars;

@@ -37,7 +37,7 @@ impl Vars {
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
         let origin = path.display().to_string();
-        let value = load_json_or_yaml(&origin, &text)?;
+        let value = crate::pycompat::load_data(&origin, &text)?;
         self.add_value(&origin, value)
     }
 
@@ -53,10 +53,12 @@ impl Vars {
             return self.add_file(Path::new(file));
         }
         if trimmed.starts_with('{') {
-            let value = load_json_or_yaml("-e", trimmed)?;
+            let value = crate::pycompat::load_data("-e", trimmed)?;
             return self.add_value("-e", value);
         }
-        for pair in split_words(arg).map_err(|m| bad_extra(arg, m))? {
+        for pair in
+            crate::pycompat::shlex::split(arg, false).map_err(|m| bad_extra(arg, m.into()))?
+        {
             let (k, v) = pair
                 .split_once('=')
                 .ok_or_else(|| bad_extra(arg, format!("`{pair}` is not key=value")))?;
@@ -103,15 +105,6 @@ impl Vars {
     }
 }
 
-/// Ansible's `from_yaml`: JSON first (so `1e-07` is a float and `\ud83d\ude00`
-/// a surrogate pair), then YAML 1.1.
-fn load_json_or_yaml(origin: &str, text: &str) -> Result<Value, Error> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(v);
-    }
-    Ok(crate::yaml::load(origin, text)?)
-}
-
 fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -129,41 +122,6 @@ fn bad_extra(arg: &str, message: String) -> Error {
         message,
     }
     .into()
-}
-
-/// Splits on whitespace, honouring single and double quotes.
-fn split_words(s: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    let mut in_word = false;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => cur.push(c),
-            None if c == '\'' || c == '"' => {
-                quote = Some(c);
-                in_word = true;
-            }
-            None if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            None => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if quote.is_some() {
-        return Err("unbalanced quotes".into());
-    }
-    if in_word {
-        words.push(cur);
-    }
-    Ok(words)
 }
 
 #[cfg(test)]

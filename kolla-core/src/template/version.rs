@@ -301,7 +301,7 @@ fn take_sep(s: &str) -> &str {
 }
 
 fn pep440(v: &str) -> Result<Pep440Key, String> {
-    let bad = || format!("Invalid version: {}", crate::pytext::repr(v));
+    let bad = || format!("Invalid version: {}", crate::pycompat::str_repr(v));
     let is_space = |c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c);
     let s = v.trim_matches(is_space);
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);

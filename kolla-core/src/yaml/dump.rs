@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use super::node::{plain_is_not_str, Map, Mapping, Node, Seq};
+use crate::pycompat::float_repr;
 
 /// How to lay out the YAML (the `yaml.dump` keyword arguments we support).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,60 +94,6 @@ pub fn dump(node: &Node, opts: &DumpOptions) -> String {
     e.out
 }
 
-/// Python's `repr()` of a float (`1000.0`, `1e+16`, `inf`, `nan`).
-///
-/// ```
-/// use kolla_core::yaml::dump::py_float_repr;
-/// assert_eq!(py_float_repr(1000.0), "1000.0");
-/// assert_eq!(py_float_repr(1e16), "1e+16");
-/// assert_eq!(py_float_repr(1.5e-5), "1.5e-05");
-/// assert_eq!(py_float_repr(0.1), "0.1");
-/// ```
-pub fn py_float_repr(f: f64) -> String {
-    if f.is_nan() {
-        return "nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0" } else { "0.0" }.into();
-    }
-    // `{:e}` gives the shortest round-trip digits: "1.2345e6", "-5e-7".
-    let sci = format!("{f:e}");
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
-    let sign = if neg { "-" } else { "" };
-    if (-4..16).contains(&exp) {
-        let n = digits.len() as i32;
-        let body = if exp >= 0 {
-            let int_len = exp + 1;
-            if n <= int_len {
-                format!("{}{}.0", digits, "0".repeat((int_len - n) as usize))
-            } else {
-                format!(
-                    "{}.{}",
-                    &digits[..int_len as usize],
-                    &digits[int_len as usize..]
-                )
-            }
-        } else {
-            format!("0.{}{}", "0".repeat((-exp - 1) as usize), digits)
-        };
-        format!("{sign}{body}")
-    } else {
-        let m = if digits.len() > 1 {
-            format!("{}.{}", &digits[..1], &digits[1..])
-        } else {
-            digits
-        };
-        let es = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{m}e{es}{:02}", exp.abs())
-    }
-}
-
 /// The text PyYAML's representer gives a scalar, and whether it is a `str`.
 fn scalar_text(node: &Node) -> (String, bool, usize) {
     // (text, is_str, length of the tag shorthand, which counts towards the
@@ -161,7 +108,7 @@ fn scalar_text(node: &Node) -> (String, bool, usize) {
             } else if f.is_infinite() {
                 if *f > 0.0 { ".inf" } else { "-.inf" }.to_string()
             } else {
-                let r = py_float_repr(*f).to_lowercase();
+                let r = float_repr(*f).to_lowercase();
                 if !r.contains('.') && r.contains('e') {
                     r.replacen('e', ".0e", 1)
                 } else {
@@ -868,18 +815,5 @@ mod tests {
             out,
             "a: word word word word\n  word word word word\n  word word\n"
         );
-    }
-
-    #[test]
-    fn python_float_repr() {
-        assert_eq!(py_float_repr(1e22), "1e+22");
-        assert_eq!(
-            py_float_repr(123456789012345680.0),
-            "1.2345678901234568e+17"
-        );
-        assert_eq!(py_float_repr(0.0001), "0.0001");
-        assert_eq!(py_float_repr(0.00001), "1e-05");
-        assert_eq!(py_float_repr(-2.5), "-2.5");
-        assert_eq!(py_float_repr(1e15), "1000000000000000.0");
     }
 }

@@ -11,10 +11,11 @@
 //! fail with an error naming the file, the line and the key path instead.
 //! The `extend_lists` type error keeps upstream's exact text.
 
-use super::dump::{dump, py_float_repr, DumpOptions};
+use super::dump::{dump, DumpOptions};
 use super::node::{load_node, Map, Mapping, Node};
 use super::Error;
 use crate::error::Location;
+use crate::pycompat::{py_repr, py_str};
 
 /// Options of [`merge_yaml`] (kolla-ansible's `extend_lists` and `yaml_width`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -293,101 +294,6 @@ pub fn write_atomic(
         None => None,
     };
     Ok(crate::fsutil::write_atomic(dest, content.as_bytes(), mode)?)
-}
-
-/// Python's `str()` of a value.
-pub fn py_str(node: &Node) -> String {
-    match node {
-        Node::Str(s) => s.clone(),
-        Node::Timestamp(t) => t.iso.clone(),
-        other => py_repr(other),
-    }
-}
-
-/// Python's `repr()` of a value (`{'y': [1, 2]}`, `'it\'s'`, `None`).
-///
-/// ```
-/// use kolla_core::yaml::{merge::py_repr, node::load_node};
-/// let n = load_node("t", "a: [1, 'x', null, true, 1.5]\nb: \"it's\"\n").unwrap();
-/// assert_eq!(py_repr(&n), r#"{'a': [1, 'x', None, True, 1.5], 'b': "it's"}"#);
-/// ```
-pub fn py_repr(node: &Node) -> String {
-    let mut out = String::new();
-    write_repr(node, &mut out);
-    out
-}
-
-fn write_repr(node: &Node, out: &mut String) {
-    match node {
-        Node::Null => out.push_str("None"),
-        Node::Bool(true) => out.push_str("True"),
-        Node::Bool(false) => out.push_str("False"),
-        Node::Int(i) => out.push_str(&i.to_string()),
-        Node::Float(f) => out.push_str(&py_float_repr(*f)),
-        Node::Str(s) => out.push_str(&py_str_repr(s)),
-        Node::Timestamp(t) => {
-            let [y, mo, d, h, mi, s, us] = t.fields;
-            match t.kind {
-                super::node::TimestampKind::Date => {
-                    out.push_str(&format!("datetime.date({y}, {mo}, {d})"))
-                }
-                _ => {
-                    out.push_str(&format!("datetime.datetime({y}, {mo}, {d}, {h}, {mi}"));
-                    if s != 0 || us != 0 {
-                        out.push_str(&format!(", {s}"));
-                    }
-                    if us != 0 {
-                        out.push_str(&format!(", {us}"));
-                    }
-                    match t.offset_minutes {
-                        Some(0) => out.push_str(", tzinfo=datetime.timezone.utc"),
-                        Some(m) => {
-                            let secs = i64::from(m) * 60;
-                            let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
-                            if days != 0 {
-                                out.push_str(&format!(
-                                    ", tzinfo=datetime.timezone(datetime.timedelta(days={days}, seconds={rem})))"
-                                ));
-                                return;
-                            }
-                            out.push_str(&format!(
-                                ", tzinfo=datetime.timezone(datetime.timedelta(seconds={rem}))"
-                            ));
-                        }
-                        None => {}
-                    }
-                    out.push(')');
-                }
-            }
-        }
-        Node::Seq(s) => {
-            out.push('[');
-            for (i, item) in s.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(item, out);
-            }
-            out.push(']');
-        }
-        Node::Map(m) => {
-            out.push('{');
-            for (i, e) in m.borrow().iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(&e.key, out);
-                out.push_str(": ");
-                write_repr(&e.value, out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Python's `repr()` of a string.
-pub fn py_str_repr(s: &str) -> String {
-    crate::pytext::repr(s)
 }
 
 #[cfg(test)]

@@ -69,6 +69,42 @@ pub struct Timestamp {
     pub offset_minutes: Option<i32>,
 }
 
+impl Timestamp {
+    /// Python's `repr()` of the `datetime.date` / `datetime.datetime`.
+    pub fn py_repr(&self) -> String {
+        let [y, mo, d, h, mi, s, us] = self.fields;
+        if self.kind == TimestampKind::Date {
+            return format!("datetime.date({y}, {mo}, {d})");
+        }
+        let mut out = format!("datetime.datetime({y}, {mo}, {d}, {h}, {mi}");
+        if s != 0 || us != 0 {
+            out.push_str(&format!(", {s}"));
+        }
+        if us != 0 {
+            out.push_str(&format!(", {us}"));
+        }
+        match self.offset_minutes {
+            Some(0) => out.push_str(", tzinfo=datetime.timezone.utc"),
+            Some(m) => {
+                let secs = i64::from(m) * 60;
+                let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
+                if days != 0 {
+                    out.push_str(&format!(
+                        ", tzinfo=datetime.timezone(datetime.timedelta(days={days}, seconds={rem})))"
+                    ));
+                    return out;
+                }
+                out.push_str(&format!(
+                    ", tzinfo=datetime.timezone(datetime.timedelta(seconds={rem}))"
+                ));
+            }
+            None => {}
+        }
+        out.push(')');
+        out
+    }
+}
+
 /// The Python class of a [`Timestamp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimestampKind {
@@ -303,14 +339,14 @@ impl Node {
                 .unwrap_or_else(|_| Value::String(i.to_string())),
             Node::Float(f) => serde_json::Number::from_f64(*f)
                 .map(Value::Number)
-                .unwrap_or_else(|| Value::String(super::dump::py_float_repr(*f).to_lowercase())),
+                .unwrap_or_else(|| Value::String(crate::pycompat::float_repr(*f).to_lowercase())),
             Node::Str(s) => Value::String(s.clone()),
             Node::Timestamp(t) => Value::String(t.iso.clone()),
             Node::Seq(s) => Value::Array(s.borrow().iter().map(Node::to_json).collect()),
             Node::Map(m) => Value::Object(
                 m.borrow()
                     .iter()
-                    .map(|e| (super::merge::py_str(&e.key), e.value.to_json()))
+                    .map(|e| (crate::pycompat::py_str(&e.key), e.value.to_json()))
                     .collect(),
             ),
         }
@@ -350,6 +386,39 @@ fn key_same_type(key: &Node, other: &Mapping, _v: &Node) -> bool {
 }
 
 // ---------------------------------------------------------------------------
+impl crate::pycompat::PyValue for Node {
+    fn py_kind(&self) -> crate::pycompat::PyKind<'_> {
+        use crate::pycompat::PyKind;
+        match self {
+            Node::Null => PyKind::None,
+            Node::Bool(b) => PyKind::Bool(*b),
+            Node::Int(i) => PyKind::Int(*i),
+            Node::Float(f) => PyKind::Float(*f),
+            Node::Str(s) => PyKind::Str(std::borrow::Cow::Borrowed(s)),
+            Node::Timestamp(t) => PyKind::Other {
+                repr: t.py_repr(),
+                str: t.iso.clone(),
+            },
+            Node::Seq(_) => PyKind::List,
+            Node::Map(_) => PyKind::Dict,
+        }
+    }
+
+    fn py_items(&self, f: &mut dyn FnMut(&Self)) {
+        if let Node::Seq(s) = self {
+            s.borrow().iter().for_each(f);
+        }
+    }
+
+    fn py_entries(&self, f: &mut dyn FnMut(&Self, &Self)) {
+        if let Node::Map(m) = self {
+            for e in m.borrow().iter() {
+                f(&e.key, &e.value);
+            }
+        }
+    }
+}
+
 // Scalar resolution: PyYAML's implicit resolvers (YAML 1.1).
 
 struct Resolvers {

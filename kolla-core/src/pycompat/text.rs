@@ -84,7 +84,7 @@ pub(crate) fn char_len(s: &str) -> usize {
 /// separator, private-use and noncharacter ranges; code points that are
 /// merely unassigned in Python's Unicode database are printed as they are
 /// (Python would escape them).
-pub(crate) fn repr(s: &str) -> String {
+pub fn repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::pyfmt::{format_complex, py_float_repr};
+use super::float::{complex_str, float_repr};
 
 /// Types one INI value: the Python literal it spells, or the text itself.
 pub(crate) fn parse_value(text: &str) -> Value {
@@ -417,9 +417,9 @@ impl Lit {
             Lit::Int(IntVal::Big(text)) => Value::String(text),
             Lit::Float(f) => match Number::from_f64(f) {
                 Some(n) => Value::Number(n),
-                None => Value::String(py_float_repr(f)),
+                None => Value::String(float_repr(f)),
             },
-            Lit::Complex(re, im) => Value::String(format_complex(re, im)),
+            Lit::Complex(re, im) => Value::String(complex_str(re, im)),
             Lit::Str(s) => Value::String(s),
             Lit::Bool(b) => Value::Bool(b),
             Lit::None => Value::Null,
@@ -441,7 +441,7 @@ impl Lit {
             Lit::Str(s) => s.clone(),
             Lit::Int(IntVal::Small(v)) => v.to_string(),
             Lit::Int(IntVal::Big(t)) => t.clone(),
-            Lit::Float(f) => py_float_repr(*f),
+            Lit::Float(f) => float_repr(*f),
             Lit::Bool(true) => "true".into(),
             Lit::Bool(false) => "false".into(),
             Lit::None => "null".into(),

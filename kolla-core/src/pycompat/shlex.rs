@@ -1,17 +1,19 @@
-//! POSIX shell-like splitting with `#` comments: Python's
-//! `shlex.split(line, comments=True)`, which the ini plugin uses for host lines.
+//! POSIX shell-like word splitting: Python's `shlex.split(line, comments)`.
+//! The ini inventory plugin splits host lines with `comments=True`; the
+//! `KEY=VALUE` form of `-e` is split here too, without comments.
 
 use std::borrow::Cow;
 
-/// Splits `line` into words. Errors carry Python's message
+/// Splits `line` into words; with `comments`, a `#` starts a comment that
+/// runs to the end of the line. Errors carry Python's message
 /// (`No closing quotation`, `No escaped character`).
-pub(crate) fn split(line: &str) -> Result<Vec<Cow<'_, str>>, &'static str> {
+pub(crate) fn split(line: &str, comments: bool) -> Result<Vec<Cow<'_, str>>, &'static str> {
     // Fast path: no quoting or escapes, so words are whitespace-separated
-    // and a `#` anywhere ends the line.
+    // and (with comments) a `#` anywhere ends the line.
     if !line.contains(['\'', '"', '\\']) {
         let text = match line.find('#') {
-            Some(i) => &line[..i],
-            None => line,
+            Some(i) if comments => &line[..i],
+            _ => line,
         };
         return Ok(text
             .split([' ', '\t', '\r', '\n'])
@@ -53,7 +55,7 @@ pub(crate) fn split(line: &str) -> Result<Vec<Cow<'_, str>>, &'static str> {
                         quoted = false;
                     }
                     st = St::Space;
-                } else if c == '#' {
+                } else if c == '#' && comments {
                     // The rest of the line is a comment, even mid-word.
                     if !tok.is_empty() || quoted {
                         out.push(Cow::Owned(tok));
@@ -98,21 +100,32 @@ pub(crate) fn split(line: &str) -> Result<Vec<Cow<'_, str>>, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::split;
+    use std::borrow::Cow;
+
+    fn split_c(line: &str) -> Result<Vec<Cow<'_, str>>, &'static str> {
+        split(line, true)
+    }
 
     #[test]
     fn like_python_shlex() {
-        assert_eq!(split("h1 a=b#c d=1").unwrap(), ["h1", "a=b"]);
-        assert_eq!(split("h pw=\"a#b\"").unwrap(), ["h", "pw=a#b"]);
+        assert_eq!(split_c("h1 a=b#c d=1").unwrap(), ["h1", "a=b"]);
+        assert_eq!(split_c("h pw=\"a#b\"").unwrap(), ["h", "pw=a#b"]);
         assert_eq!(
-            split("h e=\"quoted str\" x=''").unwrap(),
+            split_c("h e=\"quoted str\" x=''").unwrap(),
             ["h", "e=quoted str", "x="]
         );
         assert_eq!(
-            split("a\\ b 'c\\d' \"e\\\"f\\g\"").unwrap(),
+            split_c("a\\ b 'c\\d' \"e\\\"f\\g\"").unwrap(),
             ["a b", "c\\d", "e\"f\\g"]
         );
-        assert_eq!(split("h x='").unwrap_err(), "No closing quotation");
-        assert_eq!(split("h x\\").unwrap_err(), "No escaped character");
-        assert_eq!(split("'' #").unwrap(), [""]);
+        assert_eq!(split_c("h x='").unwrap_err(), "No closing quotation");
+        assert_eq!(split_c("h x\\").unwrap_err(), "No escaped character");
+        assert_eq!(split_c("'' #").unwrap(), [""]);
+    }
+
+    #[test]
+    fn without_comments_a_hash_is_a_letter() {
+        assert_eq!(split("a=b#c 'd e'", false).unwrap(), ["a=b#c", "d e"]);
+        assert_eq!(split("a=1 b", false).unwrap(), ["a=1", "b"]);
     }
 }

@@ -68,7 +68,7 @@ pub type Groups = Vec<Option<(usize, usize)>>;
 /// `\n` (Python's `$` is then more than the end of the text).
 ///
 /// ```
-/// use kolla_core::template::pyre::{compile, Anchor};
+/// use kolla_core::pycompat::re::{compile, Anchor};
 /// let re = compile(r"(\w)\1(?=!)", false, false, Anchor::Search, false).unwrap();
 /// let m = re.search("ab cc!").unwrap().unwrap();
 /// assert_eq!(m[0], Some((3, 5)));
@@ -102,7 +102,7 @@ pub fn compile(
     let bad = |e: String| {
         format!(
             "invalid regular expression {}: {e}",
-            crate::pytext::repr(pattern)
+            crate::pycompat::str_repr(pattern)
         )
     };
     let body = translate(pattern, multiline, !text_ends_newline).map_err(bad)?;
@@ -148,7 +148,7 @@ impl PyRegex {
     fn run_err(&self, e: fancy_regex::Error) -> String {
         format!(
             "regular expression {} failed: {e}",
-            crate::pytext::repr(&self.pattern)
+            crate::pycompat::str_repr(&self.pattern)
         )
     }
 
@@ -669,7 +669,7 @@ pub enum Piece {
 /// before anything else that is not an ASCII letter stays as written.
 ///
 /// ```
-/// use kolla_core::template::pyre::{compile, parse_template, Anchor, Piece};
+/// use kolla_core::pycompat::re::{compile, parse_template, Anchor, Piece};
 /// let re = compile(r"(?P<k>\w)=(\w)", false, false, Anchor::Search, false).unwrap();
 /// assert_eq!(
 ///     parse_template(r"\2\g<k>\-", &re).unwrap(),
