@@ -303,3 +303,67 @@ fn merge_yaml_includes_search_the_search_path() {
         text(&out.stderr)
     );
 }
+
+/// kolla-ansible's merge_yaml skips every source `os.access(path, R_OK)`
+/// rejects, not only missing ones. These are unreadable even for root: a
+/// path through a regular file (ENOTDIR) and a symbolic link loop (ELOOP);
+/// a file without read permission is another, for other users. A directory
+/// passes `os.access` and then fails to read, as upstream.
+#[test]
+fn merge_yaml_skips_unreadable_sources_like_the_plugin() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yml");
+    std::fs::write(&a, "a: 1\n").unwrap();
+    let through_file = a.join("b.yml");
+    let looped = dir.path().join("loop.yml");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let no_read = dir.path().join("no-read.yml");
+    std::fs::write(&no_read, "a: 3\n").unwrap();
+    std::fs::set_permissions(&no_read, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let c = dir.path().join("c.yml");
+    std::fs::write(&c, "c: 2\n").unwrap();
+    assert!(
+        std::fs::read(&through_file).is_err() && std::fs::read(&looped).is_err(),
+        "these sources must be unreadable for this test"
+    );
+    let root = std::fs::read(&no_read).is_ok();
+    let out = kolla(&[
+        "merge-yaml",
+        a.to_str().unwrap(),
+        through_file.to_str().unwrap(),
+        looped.to_str().unwrap(),
+        no_read.to_str().unwrap(),
+        c.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Root reads the mode-000 file (so does upstream's os.access for root).
+    let want = if root { "a: 3\nc: 2\n" } else { "a: 1\nc: 2\n" };
+    assert_eq!(text(&out.stdout), want);
+
+    // --strict refuses them, naming the first.
+    let out = kolla(&[
+        "merge-yaml",
+        "--strict",
+        a.to_str().unwrap(),
+        looped.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("loop.yml"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A directory is an error, with upstream's words.
+    let out = kolla(&[
+        "merge-yaml",
+        a.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[Errno 21] Is a directory"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -96,6 +96,9 @@ pub enum Error {
     /// A template failed to render.
     #[error(transparent)]
     Template(#[from] crate::template::Error),
+    /// A merge source is a directory, or missing when that is refused.
+    #[error(transparent)]
+    Source(#[from] crate::source::Error),
     /// An inventory is malformed or a pattern is invalid.
     #[error(transparent)]
     Inventory(#[from] crate::inventory::Error),
@@ -123,7 +126,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::Yaml(e) if e.is_merge() => "config",
             Error::Yaml(_) => "yaml",
-            Error::Config(_) => "config",
+            Error::Config(_) | Error::Source(_) => "config",
             Error::Template(_) => "template",
             Error::Inventory(_) => "inventory",
             Error::SetConfigs(_) => "set_configs",
@@ -134,7 +137,7 @@ impl Error {
     /// Where in which file the error points, if it points into one.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Io(_) | Error::Engine(_) => None,
+            Error::Io(_) | Error::Engine(_) | Error::Source(_) => None,
             Error::Yaml(e) => e.location(),
             Error::Config(e) => e.location(),
             Error::Template(e) => e.location(),
@@ -149,6 +152,7 @@ impl Error {
             Error::Io(e) => Some(e.path.display().to_string()),
             Error::Yaml(e) => e.origin().map(str::to_string),
             Error::Config(e) => Some(e.path().to_owned()),
+            Error::Source(e) => Some(e.path().to_owned()),
             Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),
         }

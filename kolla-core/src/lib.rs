@@ -40,6 +40,7 @@ mod fsutil;
 pub mod inventory;
 pub mod pycompat;
 pub mod set_configs;
+pub mod source;
 pub mod template;
 pub mod yaml;
 

@@ -173,3 +173,16 @@ fn sources_are_rendered_before_parsing() {
         )
     );
 }
+
+#[test]
+fn sources_unreadable_even_for_root_are_skipped() {
+    // merge_configs skips what `os.access(path, R_OK)` rejects: a path
+    // through a regular file and a symbolic link loop are rejected for root too.
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.conf");
+    fs::write(&a, "[a]\nk = 1\n").unwrap();
+    let looped = dir.path().join("loop.conf");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let out = merge_files(&[&a, &a.join("x.conf"), &looped], &MergeOptions::default()).unwrap();
+    assert_eq!(out, "[a]\nk = 1\n\n");
+}

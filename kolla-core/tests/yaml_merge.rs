@@ -97,7 +97,7 @@ fn golden_cases_match_upstream() {
 /// `merge_yaml_files`.
 #[test]
 fn ansible_golden_cases_through_the_core() {
-    use kolla_core::yaml::merge::{merge_yaml_files, Missing};
+    use kolla_core::source::{merge_yaml_files, Missing, Pipeline};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/ansible");
     let cases = kolla_core::yaml::load(
         "cases.yml",
@@ -124,7 +124,12 @@ fn ansible_golden_cases_through_the_core() {
             extend_lists: case["extend_lists"].as_bool().unwrap_or(false),
             yaml_width: case["yaml_width"].as_u64().map(|w| w as usize),
         };
-        let got = merge_yaml_files(&sources, &opts, &vars, Missing::Skip).unwrap();
+        let pipeline = Pipeline {
+            vars: &vars,
+            search_path: &[],
+            missing: Missing::Skip,
+        };
+        let got = merge_yaml_files(&sources, &opts, &pipeline).unwrap();
         let want =
             std::fs::read_to_string(root.join(format!("golden/merge_yaml/{name}.yml"))).unwrap();
         assert_eq!(got, want, "case {name}");

@@ -45,7 +45,8 @@ fn merge_yaml_files(
     strict: bool,
     search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<String> {
-    use kolla_core::yaml::merge::{MergeOptions, Missing};
+    use kolla_core::source::{Missing, Pipeline};
+    use kolla_core::yaml::merge::MergeOptions;
     let vars = parse_vars(py, vars_json)?;
     let opts = MergeOptions {
         extend_lists,
@@ -57,13 +58,12 @@ fn merge_yaml_files(
         Missing::Skip
     };
     py.detach(|| {
-        kolla_core::yaml::merge::merge_yaml_files_with(
-            &sources,
-            &opts,
-            &vars,
+        let pipeline = Pipeline {
+            vars: &vars,
+            search_path: &search_path,
             missing,
-            &search_path,
-        )
+        };
+        kolla_core::source::merge_yaml_files(&sources, &opts, &pipeline)
     })
     .map_err(|e| to_py_err(py, e))
 }

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use kolla_core::source::{merge_yaml_files, Missing, Pipeline};
 use kolla_core::template::Vars;
-use kolla_core::yaml::merge::{merge_yaml_files_with, write_atomic, MergeOptions, Missing};
+use kolla_core::yaml::merge::{write_atomic, MergeOptions};
 
 use crate::cli::Format;
 
@@ -119,13 +120,12 @@ pub fn merge(args: MergeArgs, format: Format) -> anyhow::Result<ExitCode> {
     } else {
         Missing::Skip
     };
-    let text = merge_yaml_files_with(
-        &args.sources,
-        &opts,
-        &vars,
+    let pipeline = Pipeline {
+        vars: &vars,
+        search_path: &args.search.search_path,
         missing,
-        &args.search.search_path,
-    )?;
+    };
+    let text = merge_yaml_files(&args.sources, &opts, &pipeline)?;
     emit(&text, &args.out, format)
 }
 

@@ -36,8 +36,7 @@ pub use crate::fsutil::{parse_mode, write_atomic};
 pub use explain::Explanation;
 pub use merge::{merge_texts, IniMerge, ORPHAN_SECTION};
 pub use source::{
-    explain_files, load_sources, merge_files, merge_files_explained, merge_rendered,
-    universal_newlines, MergeOptions, RenderedSource,
+    explain_files, load_sources, merge_files, merge_files_explained, merge_rendered, MergeOptions,
 };
 
 /// A config merge failed.
@@ -52,21 +51,6 @@ pub enum Error {
         /// Upstream's message, e.g. `at line 2, Key cannot be empty: '= v'`.
         message: String,
     },
-    /// A source is a directory (upstream: `[Errno 21] Is a directory`).
-    #[error("[Errno 21] Is a directory: '{path}'")]
-    Directory {
-        /// The source as given.
-        path: String,
-    },
-    /// A source is missing or unreadable and missing sources are not allowed
-    /// (`--strict`); by default such a source is skipped, as upstream does.
-    #[error("{path}: source is missing or unreadable: {reason}")]
-    Missing {
-        /// The source as given.
-        path: String,
-        /// What the operating system said.
-        reason: String,
-    },
 }
 
 impl Error {
@@ -74,7 +58,6 @@ impl Error {
     pub fn location(&self) -> Option<&Location> {
         match self {
             Error::Parse { location, .. } => Some(location),
-            Error::Directory { .. } | Error::Missing { .. } => None,
         }
     }
 
@@ -82,7 +65,6 @@ impl Error {
     pub fn path(&self) -> &str {
         match self {
             Error::Parse { location, .. } => &location.path,
-            Error::Directory { path } | Error::Missing { path, .. } => path,
         }
     }
 
@@ -91,7 +73,6 @@ impl Error {
     pub fn upstream_message(&self) -> String {
         match self {
             Error::Parse { message, .. } => message.clone(),
-            other => other.to_string(),
         }
     }
 }

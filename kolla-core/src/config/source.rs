@@ -1,14 +1,12 @@
-//! Sources as kolla-ansible's `merge_configs` action reads them (spec
-//! `ini-merge.md`, section D): each file read as text with universal
-//! newlines, rendered as a template, then parsed; missing or unreadable
-//! files are skipped; a directory is an error.
+//! `merge_configs` on files (spec `ini-merge.md`, section D): the sources
+//! come through the one source pipeline ([`crate::source`]: universal
+//! newlines, templating, missing or unreadable sources skipped, a directory
+//! an error), then are parsed and merged.
 
-use std::borrow::Cow;
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use super::{Error, Explanation, IniMerge};
-use crate::error::IoError;
+use crate::source::{read_sources, Missing, Pipeline, RenderedSource};
 
 /// How to read and merge a list of source files.
 #[derive(Debug, Clone)]
@@ -36,105 +34,26 @@ impl Default for MergeOptions {
     }
 }
 
-/// One source after reading and rendering: the text that gets parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedSource {
-    /// The path as given (it names the source in errors and provenance).
-    pub path: String,
-    /// The rendered text.
-    pub text: String,
-}
-
-/// Turns `\r\n` and lone `\r` into `\n`, as Python's text mode does.
-///
-/// ```
-/// assert_eq!(kolla_core::config::universal_newlines("[a]\rk = v\r\n  w\r"), "[a]\nk = v\n  w\n");
-/// ```
-pub fn universal_newlines(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-}
-
-/// Reads and renders `paths` in order, skipping missing or unreadable ones
+/// Reads and renders `paths` in order through the one source pipeline
+/// ([`crate::source::read_sources`]), skipping missing or unreadable ones
 /// (unless `options.strict`).
 ///
-/// A text without any Jinja delimiter (`{{`, `{%`, `{#`) renders to itself,
-/// so it is not handed to the template engine at all.
-///
 /// # Errors
-/// - [`Error::Directory`] for a directory (upstream fails the same way);
-/// - [`Error::Missing`] for a missing or unreadable source with `strict`;
-/// - [`crate::Error::Io`] for a file that is not UTF-8 or fails to read;
-/// - [`crate::Error::Template`] when rendering fails (e.g. an undefined variable).
+/// As [`crate::source::read_sources`].
 pub fn load_sources<P: AsRef<Path>>(
     paths: &[P],
     options: &MergeOptions,
 ) -> crate::Result<Vec<RenderedSource>> {
-    let mut out = Vec::with_capacity(paths.len());
-    for path in paths {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == ErrorKind::IsADirectory || path.is_dir() => {
-                return Err(Error::Directory { path: name }.into())
-            }
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::PermissionDenied) => {
-                if options.strict {
-                    return Err(Error::Missing {
-                        path: name,
-                        reason: e.to_string(),
-                    }
-                    .into());
-                }
-                continue;
-            }
-            Err(e) => return Err(IoError::new(PathBuf::from(path), e).into()),
-        };
-        let text = String::from_utf8(bytes).map_err(|e| {
-            IoError::new(
-                path,
-                std::io::Error::new(ErrorKind::InvalidData, e.utf8_error()),
-            )
-        })?;
-        let text = match universal_newlines(&text) {
-            Cow::Borrowed(_) => text,
-            Cow::Owned(t) => t,
-        };
-        let text = if has_template_syntax(&text) {
-            render_source(&name, path, &text, options)?
+    let pipeline = Pipeline {
+        vars: &options.vars,
+        search_path: &options.search_path,
+        missing: if options.strict {
+            Missing::Error
         } else {
-            text
-        };
-        out.push(RenderedSource { path: name, text });
-    }
-    Ok(out)
-}
-
-/// Renders a source as kolla-ansible's merge_configs does: Ansible's
-/// templar with `lstrip_blocks` on (so an indented `{% if %}` line leaves
-/// no indentation behind, which would turn the next line into a
-/// continuation), includes searched in `options.search_path` and then the
-/// source's own directory.
-fn render_source(
-    name: &str,
-    path: &Path,
-    source: &str,
-    options: &MergeOptions,
-) -> Result<String, crate::template::Error> {
-    let opts = crate::template::RenderOptions {
-        lstrip_blocks: true,
-        search_path: crate::template::search_path_for(path, &options.search_path),
+            Missing::Skip
+        },
     };
-    crate::template::render_with(name, source, &options.vars, &opts)
-}
-
-fn has_template_syntax(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    text.match_indices('{')
-        .any(|(i, _)| matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')))
+    Ok(read_sources(paths, &pipeline)?.0)
 }
 
 /// Merges rendered sources into one [`IniMerge`] (which borrows them).

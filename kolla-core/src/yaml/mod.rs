@@ -20,7 +20,8 @@
 //!   timestamps and key lines, loaded as PyYAML's `safe_load` does;
 //! - [`dump`]: a PyYAML-compatible emitter (`yaml.dump` and the options
 //!   Ansible's `to_yaml` filters use);
-//! - [`merge`]: the merge itself, from texts or from template files.
+//! - [`merge`]: the merge itself, from texts (files are read and rendered by
+//!   [`crate::source`], which YAML does not depend on).
 
 use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
