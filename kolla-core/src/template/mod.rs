@@ -10,7 +10,9 @@
 //! with Ansible's semantics (see [`filters`]).
 //!
 //! Parse once, render many: [`compile`] returns a [`Template`] that renders
-//! with any number of variable sets.
+//! with any number of variable sets, and a [`TemplateSet`] holds many
+//! templates (embedded, or from an operator override directory) in one
+//! environment, each parsed on first use.
 
 use std::sync::OnceLock;
 
@@ -19,8 +21,10 @@ use minijinja::{Environment, UndefinedBehavior};
 pub mod concat;
 pub mod filters;
 pub mod pyfmt;
+mod set;
 mod vars;
 pub mod version;
+pub use set::TemplateSet;
 pub use vars::Vars;
 
 use crate::error::Location;

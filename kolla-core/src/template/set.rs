@@ -1,0 +1,227 @@
+//! Templates parsed once and rendered many times: [`TemplateSet`].
+//!
+//! genconfig renders thousands of files from a few hundred templates. A
+//! set holds one environment (filters, tests and settings registered once)
+//! and loads each template the first time it is named, from the operator's
+//! override directory if it has the file, else from the templates embedded
+//! in the program; the parsed template is kept and every later render
+//! (and every `{% include %}` of it) reuses it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use minijinja::Environment;
+
+use super::{environment_with, keep_trailing_newlines, prepare, template_file, wrap};
+use super::{Error, RenderOptions};
+
+/// Where a set's templates come from, shared with its loader.
+#[derive(Default)]
+struct Sources {
+    embedded: RwLock<HashMap<String, String>>,
+    override_dir: RwLock<Option<PathBuf>>,
+    parsed: AtomicUsize,
+}
+
+/// A set of templates: one environment configured like Ansible's, embedded
+/// templates, and an operator override directory searched first.
+///
+/// ```
+/// use kolla_core::template::TemplateSet;
+/// let mut set = TemplateSet::new();
+/// set.add_embedded("memcached.json.j2", "{\"command\": \"memcached -p {{ port }}\"}\n");
+/// set.add_embedded("port.j2", "{% include 'memcached.json.j2' %}");
+/// for port in [11211, 11212] {
+///     let out = set.render("memcached.json.j2", &serde_json::json!({"port": port}))?;
+///     assert_eq!(out, format!("{{\"command\": \"memcached -p {port}\"}}\n"));
+/// }
+/// set.render("port.j2", &serde_json::json!({"port": 1}))?;
+/// assert_eq!(set.parsed(), 2); // each template parsed once
+///
+/// // An operator's file of the same name wins over the embedded one.
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("memcached.json.j2"), "custom {{ port }}\n")?;
+/// let mut set = TemplateSet::new();
+/// set.add_embedded("memcached.json.j2", "embedded\n");
+/// set.set_override_dir(dir.path());
+/// assert_eq!(set.render("memcached.json.j2", &serde_json::json!({"port": 7}))?, "custom 7\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct TemplateSet {
+    env: Environment<'static>,
+    sources: Arc<Sources>,
+}
+
+impl std::fmt::Debug for TemplateSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateSet")
+            .field("parsed", &self.parsed())
+            .finish()
+    }
+}
+
+impl Default for TemplateSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TemplateSet {
+    /// An empty set rendering as Ansible's `template` module does
+    /// (`lstrip_blocks` off).
+    pub fn new() -> Self {
+        Self::with_options(false)
+    }
+
+    /// An empty set; `lstrip_blocks` as [`RenderOptions::lstrip_blocks`].
+    pub fn with_options(lstrip_blocks: bool) -> Self {
+        let mut env = environment_with(&RenderOptions {
+            lstrip_blocks,
+            search_path: Vec::new(),
+        });
+        let sources = Arc::new(Sources::default());
+        let shared = Arc::clone(&sources);
+        env.set_loader(move |name: &str| {
+            let text = match load(&shared, name)? {
+                Some(text) => text,
+                None => return Ok(None),
+            };
+            shared.parsed.fetch_add(1, Ordering::Relaxed);
+            Ok(Some(prepare(&text).into_owned()))
+        });
+        TemplateSet { env, sources }
+    }
+
+    /// Adds (or replaces) an embedded template.
+    pub fn add_embedded(&mut self, name: impl Into<String>, source: impl Into<String>) {
+        let name = name.into();
+        self.env.remove_template(&name);
+        self.sources
+            .embedded
+            .write()
+            .expect("template set lock")
+            .insert(name, source.into());
+    }
+
+    /// Sets the operator override directory: a template found there (by
+    /// its name, `/`-separated, no `..`) wins over the embedded one.
+    pub fn set_override_dir(&mut self, dir: impl Into<PathBuf>) {
+        self.env.clear_templates();
+        *self
+            .sources
+            .override_dir
+            .write()
+            .expect("template set lock") = Some(dir.into());
+    }
+
+    /// How many templates have been parsed so far (each at most once).
+    pub fn parsed(&self) -> usize {
+        self.sources.parsed.load(Ordering::Relaxed)
+    }
+
+    /// Renders the template `name` with `ctx` (any serializable value;
+    /// usually a JSON object).
+    ///
+    /// # Errors
+    /// [`Error::Render`] naming the template and line: the template does
+    /// not exist, does not parse, or fails to render (e.g. an undefined
+    /// variable, named in the message).
+    pub fn render<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, Error> {
+        let wrap_e = |source: &str, e| {
+            let vars = serde_json::to_value(ctx).ok();
+            wrap(name, source, e, vars.as_ref(), Some(&self.env))
+        };
+        let template = self.env.get_template(name).map_err(|e| wrap_e("", e))?;
+        let out = template
+            .render(ctx)
+            .map_err(|e| wrap_e(template.source(), e))?;
+        Ok(keep_trailing_newlines(template.source(), out))
+    }
+}
+
+/// The text of `name`: the override directory's file, else the embedded one.
+fn load(sources: &Sources, name: &str) -> Result<Option<String>, minijinja::Error> {
+    let dir = sources
+        .override_dir
+        .read()
+        .expect("template set lock")
+        .clone();
+    if let Some(file) = dir.and_then(|d| template_file(&d, name)) {
+        match std::fs::read_to_string(&file) {
+            Ok(text) => return Ok(Some(text)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory
+                ) => {}
+            Err(e) => {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cannot read template {}: {e}", file.display()),
+                ))
+            }
+        }
+    }
+    Ok(sources
+        .embedded
+        .read()
+        .expect("template set lock")
+        .get(name)
+        .cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_template_is_parsed_once() {
+        let mut set = TemplateSet::new();
+        set.add_embedded("a.j2", "{% include 'b.j2' %}|{{ x }}\n");
+        set.add_embedded("b.j2", "b{{ x }}");
+        set.add_embedded("never.j2", "{{ x }}");
+        for x in 0..100 {
+            assert_eq!(
+                set.render("a.j2", &json!({"x": x})).unwrap(),
+                format!("b{x}|{x}\n")
+            );
+            assert_eq!(
+                set.render("b.j2", &json!({"x": x})).unwrap(),
+                format!("b{x}")
+            );
+        }
+        // 200 renders and 100 includes: two parses, and none for a template
+        // never rendered.
+        assert_eq!(set.parsed(), 2);
+        // Replacing a template parses the new text once.
+        set.add_embedded("b.j2", "B{{ x }}");
+        assert_eq!(set.render("a.j2", &json!({"x": 1})).unwrap(), "B1|1\n");
+        assert_eq!(set.render("a.j2", &json!({"x": 2})).unwrap(), "B2|2\n");
+        assert_eq!(set.parsed(), 3);
+    }
+
+    #[test]
+    fn overrides_win_and_errors_name_the_template() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("nova")).unwrap();
+        std::fs::write(
+            dir.path().join("nova/nova.conf.j2"),
+            "[DEFAULT]\n{{ nope }}\n",
+        )
+        .unwrap();
+        let mut set = TemplateSet::new();
+        set.add_embedded("nova/nova.conf.j2", "[DEFAULT]\n");
+        set.add_embedded("keystone.conf.j2", "{{ true }}\n");
+        set.set_override_dir(dir.path());
+        let err = set.render("nova/nova.conf.j2", &json!({})).unwrap_err();
+        assert_eq!(err.to_string(), "nova/nova.conf.j2:2: 'nope' is undefined");
+        assert_eq!(
+            set.render("keystone.conf.j2", &json!({})).unwrap(),
+            "True\n"
+        );
+        assert!(set.render("missing.j2", &json!({})).is_err());
+    }
+}
