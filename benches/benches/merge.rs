@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use kolla_benches::MergeChains;
-use kolla_core::config::{merge_files, MergeOptions};
+use kolla_core::ini::{merge_files, MergeOptions};
 
 fn bench(c: &mut Criterion) {
     let chain = MergeChains::load(None);

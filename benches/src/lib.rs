@@ -74,7 +74,7 @@ impl MergeChains {
         let i = i % self.len();
         let host = &self.hosts[i / self.services.len()];
         let service = &self.services[i % self.services.len()];
-        let mut m = kolla_core::config::IniMerge::new();
+        let mut m = kolla_core::ini::IniMerge::new();
         for (name, text) in self.common.iter().chain([service, host]) {
             m.add(name, text).expect("bench inputs parse");
         }

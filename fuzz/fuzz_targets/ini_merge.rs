@@ -4,7 +4,7 @@
 
 #![no_main]
 
-use kolla_core::config::{Explanation, IniMerge};
+use kolla_core::ini::{Explanation, IniMerge};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -92,7 +92,7 @@ pub enum Error {
     Yaml(#[from] crate::yaml::Error),
     /// An INI config merge failed.
     #[error(transparent)]
-    Config(#[from] crate::config::Error),
+    Ini(#[from] crate::ini::Error),
     /// A template failed to render.
     #[error(transparent)]
     Template(#[from] crate::template::Error),
@@ -126,7 +126,7 @@ impl Error {
             Error::Io(_) => "io",
             Error::Yaml(e) if e.is_merge() => "config",
             Error::Yaml(_) => "yaml",
-            Error::Config(_) | Error::Source(_) => "config",
+            Error::Ini(_) | Error::Source(_) => "config",
             Error::Template(_) => "template",
             Error::Inventory(_) => "inventory",
             Error::SetConfigs(_) => "set_configs",
@@ -139,7 +139,7 @@ impl Error {
         match self {
             Error::Io(_) | Error::Engine(_) | Error::Source(_) => None,
             Error::Yaml(e) => e.location(),
-            Error::Config(e) => e.location(),
+            Error::Ini(e) => e.location(),
             Error::Template(e) => e.location(),
             Error::Inventory(e) => e.location(),
             Error::SetConfigs(e) => e.location(),
@@ -151,7 +151,7 @@ impl Error {
         match self {
             Error::Io(e) => Some(e.path.display().to_string()),
             Error::Yaml(e) => e.origin().map(str::to_string),
-            Error::Config(e) => Some(e.path().to_owned()),
+            Error::Ini(e) => Some(e.path().to_owned()),
             Error::Source(e) => Some(e.path().to_owned()),
             Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),

@@ -14,9 +14,9 @@ use crate::error::IoError;
 /// `"0660"`, `"660"` or `"0o660"`.
 ///
 /// ```
-/// assert_eq!(kolla_core::config::parse_mode("0660"), Some(0o660));
-/// assert_eq!(kolla_core::config::parse_mode("0o600"), Some(0o600));
-/// assert_eq!(kolla_core::config::parse_mode("u+rw"), None);
+/// assert_eq!(kolla_core::ini::parse_mode("0660"), Some(0o660));
+/// assert_eq!(kolla_core::ini::parse_mode("0o600"), Some(0o600));
+/// assert_eq!(kolla_core::ini::parse_mode("u+rw"), None);
 /// ```
 pub fn parse_mode(text: &str) -> Option<u32> {
     let digits = text.strip_prefix("0o").unwrap_or(text);
@@ -34,7 +34,7 @@ pub fn parse_mode(text: &str) -> Option<u32> {
 /// ```
 /// let dir = tempfile::tempdir()?;
 /// let dest = dir.path().join("nova.conf");
-/// kolla_core::config::write_atomic(&dest, b"[a]\nk = v\n\n", Some(0o640))?;
+/// kolla_core::ini::write_atomic(&dest, b"[a]\nk = v\n\n", Some(0o640))?;
 /// assert_eq!(std::fs::read_to_string(&dest)?, "[a]\nk = v\n\n");
 /// # use std::os::unix::fs::PermissionsExt;
 /// assert_eq!(std::fs::metadata(&dest)?.permissions().mode() & 0o7777, 0o640);

@@ -33,10 +33,10 @@
 //! - `docker` (default): the Docker engine backend, through bollard.
 //! - `tls`: TLS to a remote Docker engine (`DOCKER_TLS_VERIFY`), with rustls.
 
-pub mod config;
 pub mod engine;
 pub mod error;
 mod fsutil;
+pub mod ini;
 pub mod inventory;
 pub mod pycompat;
 pub mod set_configs;

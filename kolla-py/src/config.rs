@@ -9,13 +9,13 @@ fn options(
     strict: bool,
     variables_json: Option<&str>,
     search_path: Vec<std::path::PathBuf>,
-) -> PyResult<kolla_core::config::MergeOptions> {
+) -> PyResult<kolla_core::ini::MergeOptions> {
     let vars = match variables_json {
         Some(text) => serde_json::from_str(text)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?,
         None => serde_json::Value::Object(Default::default()),
     };
-    Ok(kolla_core::config::MergeOptions {
+    Ok(kolla_core::ini::MergeOptions {
         whitespace,
         strict,
         vars,
@@ -35,7 +35,7 @@ fn merge_ini_files(
     search_path: Vec<std::path::PathBuf>,
 ) -> PyResult<String> {
     let opts = options(whitespace, strict, variables_json, search_path)?;
-    py.detach(|| kolla_core::config::merge_files(&sources, &opts))
+    py.detach(|| kolla_core::ini::merge_files(&sources, &opts))
         .map_err(|e| to_py_err(py, e))
 }
 
@@ -48,7 +48,7 @@ fn merge_ini_texts(
     whitespace: bool,
 ) -> PyResult<String> {
     py.detach(|| {
-        kolla_core::config::merge_texts(
+        kolla_core::ini::merge_texts(
             texts.iter().map(|(n, t)| (n.as_str(), t.as_str())),
             whitespace,
         )
@@ -69,7 +69,7 @@ fn explain_ini_files(
 ) -> PyResult<String> {
     let opts = options(true, strict, variables_json, search_path)?;
     let mut ex = py
-        .detach(|| kolla_core::config::explain_files(&sources, &opts))
+        .detach(|| kolla_core::ini::explain_files(&sources, &opts))
         .map_err(|e| to_py_err(py, e))?;
     if !show_secrets {
         ex.redact();
@@ -87,7 +87,7 @@ fn explain_ini_texts(
 ) -> PyResult<String> {
     let mut ex = py
         .detach(|| {
-            kolla_core::config::explain::explain_texts(
+            kolla_core::ini::explain::explain_texts(
                 texts.iter().map(|(n, t)| (n.as_str(), t.as_str())),
             )
         })

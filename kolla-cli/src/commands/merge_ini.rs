@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kolla_core::config::{self, MergeOptions};
+use kolla_core::ini::{self, MergeOptions};
 use kolla_core::template::Vars;
 
 use crate::cli::Format;
@@ -50,7 +50,7 @@ pub struct Args {
 }
 
 fn parse_mode(text: &str) -> Result<u32, String> {
-    config::parse_mode(text).ok_or_else(|| format!("{text:?} is not an octal mode like 0660"))
+    ini::parse_mode(text).ok_or_else(|| format!("{text:?} is not an octal mode like 0660"))
 }
 
 /// Merges, then prints or writes.
@@ -68,9 +68,9 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         vars: vars.into_value(),
         search_path: args.search_path.clone(),
     };
-    let (text, mut explanation) = config::merge_files_explained(&args.sources, &options)?;
+    let (text, mut explanation) = ini::merge_files_explained(&args.sources, &options)?;
     if let Some(dest) = &args.dest {
-        config::write_atomic(dest, text.as_bytes(), args.mode).map_err(kolla_core::Error::from)?;
+        ini::write_atomic(dest, text.as_bytes(), args.mode).map_err(kolla_core::Error::from)?;
     }
     let mut stdout = std::io::stdout().lock();
     if args.explain {

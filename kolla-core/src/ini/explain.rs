@@ -66,7 +66,7 @@ impl Explanation {
     /// Reads the provenance off a merge. Values are as written (unredacted).
     ///
     /// ```
-    /// use kolla_core::config::{Explanation, IniMerge};
+    /// use kolla_core::ini::{Explanation, IniMerge};
     /// let mut m = IniMerge::new();
     /// m.add("base.conf", "[database]\nconnection = mysql://nova:s3cret@db/nova\nmax_pool_size = 5\n")?;
     /// m.add("custom.conf", "[database]\nmax_pool_size = 50\n")?;
@@ -76,7 +76,7 @@ impl Explanation {
     /// assert!(text.contains("max_pool_size = 50    <- custom.conf:2"), "{text}");
     /// assert!(text.contains("replaced base.conf:3: 5"), "{text}");
     /// assert!(!text.contains("s3cret"));
-    /// # Ok::<(), kolla_core::config::Error>(())
+    /// # Ok::<(), kolla_core::ini::Error>(())
     /// ```
     pub fn of(merge: &IniMerge<'_>) -> Explanation {
         let origin = |occ: &Occurrence| Origin {
@@ -110,7 +110,7 @@ impl Explanation {
     /// which values count as secret).
     ///
     /// ```
-    /// use kolla_core::config::{IniMerge, Explanation};
+    /// use kolla_core::ini::{IniMerge, Explanation};
     /// let mut m = IniMerge::new();
     /// m.add("a", "[k]\nadmin_password = hunter2\ntransport_url = rabbit://u:pw@h:5672//\nname = x\n")?;
     /// let mut ex = Explanation::of(&m);
@@ -118,7 +118,7 @@ impl Explanation {
     /// assert_eq!(ex.keys[0].value[0].lines, ["********"]);
     /// assert_eq!(ex.keys[1].value[0].lines, ["rabbit://u:********@h:5672//"]);
     /// assert_eq!(ex.keys[2].value[0].lines, ["x"]);
-    /// # Ok::<(), kolla_core::config::Error>(())
+    /// # Ok::<(), kolla_core::ini::Error>(())
     /// ```
     pub fn redact(&mut self) {
         for k in &mut self.keys {
@@ -195,7 +195,7 @@ fn joined(lines: &[String]) -> String {
 /// Whether a key's values are secrets (see the module docs).
 ///
 /// ```
-/// use kolla_core::config::explain::is_secret_key;
+/// use kolla_core::ini::explain::is_secret_key;
 /// assert!(is_secret_key("database_password"));
 /// assert!(is_secret_key("memcache_secret_key"));
 /// assert!(is_secret_key("api_key"));
@@ -266,10 +266,10 @@ fn mask_url_password(text: &str) -> Option<String> {
 /// Merges `sources` (name, text) and returns the provenance (unredacted).
 ///
 /// ```
-/// let ex = kolla_core::config::explain::explain_texts([("a", "[s]\nk = 1\n"), ("b", "[s]\nk = 2\n")])?;
+/// let ex = kolla_core::ini::explain::explain_texts([("a", "[s]\nk = 1\n"), ("b", "[s]\nk = 2\n")])?;
 /// assert_eq!(ex.keys[0].value[0].path, "b");
 /// assert_eq!(ex.keys[0].overridden[0].lines, ["1"]);
-/// # Ok::<(), kolla_core::config::Error>(())
+/// # Ok::<(), kolla_core::ini::Error>(())
 /// ```
 ///
 /// # Errors

@@ -9,7 +9,7 @@
 //!   universal newlines, templating, missing sources skipped.
 //!
 //! ```
-//! let out = kolla_core::config::merge_texts(
+//! let out = kolla_core::ini::merge_texts(
 //!     [
 //!         ("nova.conf.j2", "[DEFAULT]\ndebug = False\n\n[libvirt]\nvirt_type = kvm\n"),
 //!         ("config/nova/nova-compute.conf", "[libvirt]\nvirt_type = qemu\n"),
@@ -17,7 +17,7 @@
 //!     true,
 //! )?;
 //! assert_eq!(out, "[DEFAULT]\ndebug = False\n\n[libvirt]\nvirt_type = qemu\n\n");
-//! # Ok::<(), kolla_core::config::Error>(())
+//! # Ok::<(), kolla_core::ini::Error>(())
 //! ```
 //!
 //! One deliberate difference from upstream (see `docs/deviations.md`): a

@@ -2,7 +2,7 @@
 //! the last source wins, parse -> write -> parse is stable, and arbitrary
 //! bytes never panic and every error carries a location.
 
-use kolla_core::config::{explain::explain_texts, merge_texts, IniMerge};
+use kolla_core::ini::{explain::explain_texts, merge_texts, IniMerge};
 use proptest::prelude::*;
 
 /// One INI-ish line, drawn to hit the grammar's corners (some invalid).
@@ -57,7 +57,7 @@ fn stable_text() -> impl Strategy<Value = String> {
     prop::collection::vec(stable_line, 0..14).prop_map(|lines| lines.join("\n"))
 }
 
-fn merged(sources: &[&str]) -> Result<String, kolla_core::config::Error> {
+fn merged(sources: &[&str]) -> Result<String, kolla_core::ini::Error> {
     let named: Vec<(String, &str)> = sources
         .iter()
         .enumerate()
@@ -127,6 +127,6 @@ proptest! {
             }
         }
         let _ = m.write(true);
-        let _ = kolla_core::config::Explanation::of(&m).to_text();
+        let _ = kolla_core::ini::Explanation::of(&m).to_text();
     }
 }

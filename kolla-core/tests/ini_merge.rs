@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kolla_core::config::{merge_files, MergeOptions};
+use kolla_core::ini::{merge_files, MergeOptions};
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/ini");

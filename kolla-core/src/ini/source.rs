@@ -78,11 +78,11 @@ pub fn merge_rendered(sources: &[RenderedSource]) -> Result<IniMerge<'_>, Error>
 /// std::fs::write(&custom, "[libvirt]\r\nvirt_type = qemu\r\n")?;
 /// let missing = dir.path().join("nova/nova-compute.conf");
 ///
-/// let options = kolla_core::config::MergeOptions {
+/// let options = kolla_core::ini::MergeOptions {
 ///     vars: serde_json::json!({"virt_type": "kvm"}),
 ///     ..Default::default()
 /// };
-/// let out = kolla_core::config::merge_files(&[&base, &custom, &missing], &options)?;
+/// let out = kolla_core::ini::merge_files(&[&base, &custom, &missing], &options)?;
 /// assert_eq!(out, "[libvirt]\nvirt_type = qemu\ncpu_mode = none\n\n");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

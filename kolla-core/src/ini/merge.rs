@@ -154,13 +154,13 @@ impl Key<'_> {
 /// The merge borrows the names and texts it is given.
 ///
 /// ```
-/// use kolla_core::config::IniMerge;
+/// use kolla_core::ini::IniMerge;
 /// let mut m = IniMerge::new();
 /// m.add("nova.conf.j2", "[DEFAULT]\ndebug = False\nworkers = 4\n")?;
 /// m.add("/etc/kolla/config/nova.conf", "[DEFAULT]\ndebug = True\n")?;
 /// assert_eq!(m.write(true), "[DEFAULT]\ndebug = True\nworkers = 4\n\n");
 /// assert_eq!(m.write(false), "[DEFAULT]\ndebug=True\nworkers=4\n\n");
-/// # Ok::<(), kolla_core::config::Error>(())
+/// # Ok::<(), kolla_core::ini::Error>(())
 /// ```
 #[derive(Default, Clone)]
 pub struct IniMerge<'a> {
@@ -630,16 +630,16 @@ fn push_spaces(out: &mut String, mut n: usize) {
 /// Merges `sources` (name, text) in order and writes the result.
 ///
 /// ```
-/// let out = kolla_core::config::merge_texts(
+/// let out = kolla_core::ini::merge_texts(
 ///     [("a", "[a]\nk=1\nk=2\nj=0\n"), ("b", "[a]\nk=3\nn=9\n")],
 ///     true,
 /// )?;
 /// assert_eq!(out, "[a]\nk = 3\nj = 0\nn = 9\n\n");
 ///
-/// let err = kolla_core::config::merge_texts([("a", "[a]\nk=v\n"), ("b", "[b]\nbad\n")], true)
+/// let err = kolla_core::ini::merge_texts([("a", "[a]\nk=v\n"), ("b", "[b]\nbad\n")], true)
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "b:2: at line 2, No ':' or '=' found in assignment: 'bad'");
-/// # Ok::<(), kolla_core::config::Error>(())
+/// # Ok::<(), kolla_core::ini::Error>(())
 /// ```
 ///
 /// # Errors
