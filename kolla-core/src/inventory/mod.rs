@@ -131,7 +131,7 @@ impl Inventory {
     /// # Errors
     /// YAML syntax errors or an invalid inventory structure.
     pub fn from_yaml(origin: &str, text: &str) -> crate::Result<Inventory> {
-        let doc = crate::pycompat::load_data(origin, text)?;
+        let doc = crate::yaml::load_data(origin, text)?;
         let mut d = data::Data::new();
         match yamlinv::accepts(&doc) {
             Ok(m) => yamlinv::parse(&mut d, origin, m)?,

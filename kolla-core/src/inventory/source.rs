@@ -150,7 +150,7 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
         }
     };
     if matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json")) {
-        if let Ok(doc) = crate::pycompat::load_data(origin, &text) {
+        if let Ok(doc) = crate::yaml::load_data(origin, &text) {
             if let Value::Object(m) = &doc {
                 if m.get("plugin")
                     .is_some_and(|v| !v.is_null() && v != &Value::Bool(false))
@@ -224,7 +224,7 @@ fn load_vars(files: &[PathBuf]) -> crate::Result<Option<Map<String, Value>>> {
     for f in files {
         let text = std::fs::read_to_string(f).map_err(|e| IoError::new(f, e))?;
         let origin = f.display().to_string();
-        let v = crate::pycompat::load_data(&origin, &text)?;
+        let v = crate::yaml::load_data(&origin, &text)?;
         match v {
             Value::Null => {}
             Value::Object(m) if m.is_empty() => {}

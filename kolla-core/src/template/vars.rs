@@ -37,7 +37,7 @@ impl Vars {
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         let text = std::fs::read_to_string(path).map_err(|e| IoError::new(path, e))?;
         let origin = path.display().to_string();
-        let value = crate::pycompat::load_data(&origin, &text)?;
+        let value = crate::yaml::load_data(&origin, &text)?;
         self.add_value(&origin, value)
     }
 
@@ -53,7 +53,7 @@ impl Vars {
             return self.add_file(Path::new(file));
         }
         if trimmed.starts_with('{') {
-            let value = crate::pycompat::load_data("-e", trimmed)?;
+            let value = crate::yaml::load_data("-e", trimmed)?;
             return self.add_value("-e", value);
         }
         for pair in

@@ -173,6 +173,25 @@ pub fn load(origin: &str, text: &str) -> Result<Value, Error> {
     Ok(builder.root.unwrap_or(Value::Null))
 }
 
+/// Ansible's `DataLoader` (also its `from_yaml` and `-e @file`): JSON first,
+/// with JSON's typing (so `1e-07` is a float and `"\ud83d\ude00"` a surrogate
+/// pair), then YAML 1.1.
+///
+/// ```
+/// let v = kolla_core::yaml::load_data("v.json", r#"{"f": 1e-07}"#).unwrap();
+/// assert_eq!(v["f"], 1e-07);
+/// assert_eq!(kolla_core::yaml::load_data("v.yml", "a: yes").unwrap()["a"], true);
+/// ```
+///
+/// # Errors
+/// The YAML error when the text is neither JSON nor YAML.
+pub fn load_data(origin: &str, text: &str) -> Result<serde_json::Value, Error> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => Ok(v),
+        Err(_) => load(origin, text),
+    }
+}
+
 pub(super) fn marker_location(origin: &str, m: &Marker) -> Location {
     // yaml-rust2 counts lines from 1 and columns from 0.
     Location::new(origin, m.line().max(1)).with_column(m.col() + 1)
