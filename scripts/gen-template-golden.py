@@ -99,6 +99,17 @@ CASES = {
     "regex-err-group": "{{ 'a' | regex_replace('(a)', '\\2') }}",
     "regex-err-test": "{{ 'a' is search('[a') }}",
     "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
+    # Python's `%`: formatting with a tuple literal (one argument per item) or
+    # any other value (the one argument, a list too), and Python's modulo.
+    "percent": "{{ '%s:%d' % (name, port) }} {{ '%s' % nums }} {{ '%s' % (nums,) }} {{ '%05.1f|%-6s|%x|%#o' % (float, name, 255, 8) }} {{ '%(name)s=%(port)d' % {'name': name, 'port': port} }} {{ '%s' % d }} {{ '%s %r %s' % (flag, name, nothing) }} {{ '%d%%' % 50 }} {{ '%.2e %g %G' % (big, 0.0001, 1e-10) }} {{ 'x' ~ '%03d' % 7 ~ 'y' }} {{ ('%s' % name) | upper }}",
+    "format": "{{ '%s-%s' | format(flag, nothing) }} {{ '%05.2f' | format(float) }} {{ '%(a)s+%(b)d' | format(a=name, b=port) }} {{ '%s' | format(nums) }}",
+    "percent-modulo": "{{ 7 % 3 }} {{ -7 % 3 }} {{ 7 % -3 }} {{ 7.5 % 2 }} {{ -7.5 % 2 }} {{ port % 100 }} {% if port % 2 == 0 %}even{% endif %}",
+    "percent-err-args": "x\n{{ '%s %s' % (name,) }}",
+    "percent-err-extra": "{{ '%s' % (name, port) }}",
+    "percent-err-type": "{{ '%d' % name }}",
+    # union, intersect, difference, symmetric_difference go through Python
+    # sets: CPython's set order for integers, booleans, floats and None.
+    "set-order": "{{ [5672, 5671, 5672] | union([5671, 15672]) }} {{ [3, 1, 2, 3] | intersect([3, 2]) }} {{ [10, 9, 8, 40] | difference([9]) }} {{ [1, 2, 3, 17] | symmetric_difference([3, 4, 33]) }} {{ [true, 1, 0, 2.0] | union([false, 2, 1.5]) }} {{ nums | union([64, 8]) }}",
 }
 
 if OUT.exists():

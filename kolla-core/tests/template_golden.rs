@@ -53,6 +53,12 @@ fn templates_render_like_ansible() {
                 // (for patterns our engine rejects, its own reason).
                 let reason = upstream
                     .split_once("' failed: ")
+                    // Python's own words for `%` formatting errors.
+                    .or_else(|| {
+                        upstream
+                            .split_once("Error rendering template: ")
+                            .filter(|_| name.starts_with("percent-"))
+                    })
                     .map(|(_, m)| m.trim_end())
                     .map(|m| match ENGINE_REASON.iter().find(|(n, _)| *n == name) {
                         Some((_, ours)) => *ours,

@@ -1,11 +1,20 @@
-//! `~` the way Jinja2 does it: each operand becomes text with Python's
-//! `str()` (`True`, `None`, `[1, 'a']`), where minijinja's own `~` prints
-//! its own forms (`true`, `none`, `[1, "a"]`) and no formatter reaches it.
+//! Operators the way Jinja2 (that is, Python) evaluates them, where
+//! minijinja's differ:
 //!
-//! The template is parsed with minijinja's parser; every operand of a `~`
-//! is rewritten in the source from `X` to `(X)|_kolla_str` (a filter doing
-//! Python's `str()`), so the concatenation only ever sees strings. Only
-//! columns move: no line changes, so errors keep their lines.
+//! - `~`: each operand becomes text with Python's `str()` (`True`, `None`,
+//!   `[1, 'a']`), where minijinja's own `~` prints its own forms (`true`,
+//!   `none`, `[1, "a"]`) and no formatter reaches it. Every operand is
+//!   rewritten in the source from `X` to `(X)|_kolla_str` (a filter doing
+//!   Python's `str()`), so the concatenation only ever sees strings.
+//! - `%`: Python's `%`: string formatting when the left side is a string
+//!   (`'%s:%d' % (host, port)`; a tuple literal gives one argument per item,
+//!   anything else, a list included, is the one argument), else Python's
+//!   modulo. `L % R` is rewritten to `(L)|_kolla_mod(R)`, or
+//!   `(L)|_kolla_mod_tuple(R)` when `R` is a tuple literal (minijinja has no
+//!   tuples, so only the source can tell one from a list).
+//!
+//! The template is parsed with minijinja's parser. Only columns move: no
+//! line changes, so errors keep their lines.
 
 use std::borrow::Cow;
 
@@ -15,6 +24,96 @@ use minijinja::syntax::SyntaxConfig;
 
 /// The filter the rewritten operands go through.
 pub const STR_FILTER: &str = "_kolla_str";
+
+/// The filter `L % R` becomes (`R` is the one operand).
+pub const MOD_FILTER: &str = "_kolla_mod";
+
+/// The filter `L % R` becomes when `R` is a tuple literal.
+pub const MOD_TUPLE_FILTER: &str = "_kolla_mod_tuple";
+
+/// `source` with every `L % R` rewritten to call [`MOD_FILTER`] or
+/// [`MOD_TUPLE_FILTER`]; unchanged when it has no `%` operator or does not
+/// parse (minijinja then reports the error).
+///
+/// ```
+/// use kolla_core::template::concat::python_percent;
+/// assert_eq!(python_percent("{{ '%s:%d' % (h, p) }}"), "{{ ('%s:%d' )|_kolla_mod_tuple( (h, p)) }}");
+/// assert_eq!(python_percent("{% if n % 2 %}x{% endif %}"), "{% if (n )|_kolla_mod( 2) %}x{% endif %}");
+/// assert_eq!(python_percent("{{ '%s' % [1, 2] }}"), "{{ ('%s' )|_kolla_mod( [1, 2]) }}");
+/// assert_eq!(python_percent("100% {{ x }}"), "100% {{ x }}");
+/// ```
+pub fn python_percent(source: &str) -> Cow<'_, str> {
+    // A `%` that is not part of a `{%` / `%}` delimiter.
+    let bytes = source.as_bytes();
+    let operator = source
+        .match_indices('%')
+        .any(|(i, _)| !(i > 0 && bytes[i - 1] == b'{') && bytes.get(i + 1) != Some(&b'}'));
+    if !operator {
+        return Cow::Borrowed(source);
+    }
+    let Ok(ast) = parse(
+        source,
+        "<percent>",
+        SyntaxConfig,
+        WhitespaceConfig::default(),
+    ) else {
+        return Cow::Borrowed(source);
+    };
+    let mut ops = Vec::new();
+    walk(&ast, &mut |e| {
+        if let Expr::BinOp(b) = e {
+            if matches!(b.op, BinOpKind::Rem) {
+                let tuple = matches!(&b.right, Expr::List(_))
+                    && source.as_bytes().get(b.right.span().start_offset as usize) == Some(&b'(');
+                ops.push((extent(&b.left), extent(&b.right), tuple));
+            }
+        }
+    });
+    if ops.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    let Some(pairs) = bracket_pairs(source) else {
+        return Cow::Borrowed(source);
+    };
+    // (offset, order at the same offset, bytes replaced, text): closers,
+    // then the operator, then openers.
+    let mut edits: Vec<(usize, u8, usize, &str)> = Vec::with_capacity(ops.len() * 3);
+    for (left, right, tuple) in ops {
+        let Some(op) = source
+            .get(left.1..right.0)
+            .and_then(|gap| gap.find('%'))
+            .map(|i| left.1 + i)
+        else {
+            return Cow::Borrowed(source);
+        };
+        let start = balance(left, &pairs).0;
+        let end = balance((op + 1, right.1), &pairs).1;
+        let filter = if tuple {
+            ")|_kolla_mod_tuple("
+        } else {
+            ")|_kolla_mod("
+        };
+        edits.push((start, 2, 0, "("));
+        edits.push((op, 1, 1, filter));
+        edits.push((end, 0, 0, ")"));
+    }
+    edits.sort_by_key(|&(at, order, _, _)| (at, order));
+    let mut out = String::with_capacity(source.len() + edits.len() * 8);
+    let mut last = 0;
+    for (at, _, replaced, text) in edits {
+        let Some(chunk) = source.get(last..at) else {
+            return Cow::Borrowed(source);
+        };
+        out.push_str(chunk);
+        out.push_str(text);
+        last = at + replaced;
+    }
+    out.push_str(&source[last..]);
+    match parse(&out, "<percent>", SyntaxConfig, WhitespaceConfig::default()) {
+        Ok(_) => Cow::Owned(out),
+        Err(_) => Cow::Borrowed(source),
+    }
+}
 
 /// `source` with every operand of `~` wrapped in [`STR_FILTER`]; unchanged
 /// when it has no `~` or does not parse (minijinja then reports the error).
@@ -37,7 +136,18 @@ pub fn python_concat(source: &str) -> Cow<'_, str> {
         return Cow::Borrowed(source);
     };
     let mut spans = Vec::new();
-    stmt(&ast, &mut spans);
+    walk(&ast, &mut |e| {
+        if let Expr::BinOp(b) = e {
+            if matches!(b.op, BinOpKind::Concat) {
+                for side in [&b.left, &b.right] {
+                    // A chain `a ~ b ~ c` wraps its leaves once.
+                    if !is_concat(side) {
+                        spans.push(extent(side));
+                    }
+                }
+            }
+        }
+    });
     if spans.is_empty() {
         return Cow::Borrowed(source);
     }
@@ -76,90 +186,90 @@ pub fn python_concat(source: &str) -> Cow<'_, str> {
     }
 }
 
-type Spans = Vec<(usize, usize)>;
-
-fn stmts(list: &[Stmt<'_>], out: &mut Spans) {
+/// Calls `f` with every expression of the statements, outermost first.
+fn stmts(list: &[Stmt<'_>], out: &mut dyn FnMut(&Expr<'_>)) {
     for s in list {
-        stmt(s, out);
+        walk(s, out);
     }
 }
 
-fn stmt(s: &Stmt<'_>, out: &mut Spans) {
+/// Calls `f` with every expression of the statement, outermost first.
+fn walk(s: &Stmt<'_>, out: &mut dyn FnMut(&Expr<'_>)) {
     match s {
         Stmt::Template(t) => stmts(&t.children, out),
-        Stmt::EmitExpr(e) => expr(&e.expr, out),
+        Stmt::EmitExpr(e) => visit(&e.expr, out),
         Stmt::EmitRaw(_) => {}
         Stmt::ForLoop(f) => {
-            expr(&f.target, out);
-            expr(&f.iter, out);
+            visit(&f.target, out);
+            visit(&f.iter, out);
             if let Some(e) = &f.filter_expr {
-                expr(e, out);
+                visit(e, out);
             }
             stmts(&f.body, out);
             stmts(&f.else_body, out);
         }
         Stmt::IfCond(i) => {
-            expr(&i.expr, out);
+            visit(&i.expr, out);
             stmts(&i.true_body, out);
             stmts(&i.false_body, out);
         }
         Stmt::WithBlock(w) => {
             for (a, b) in &w.assignments {
-                expr(a, out);
-                expr(b, out);
+                visit(a, out);
+                visit(b, out);
             }
             stmts(&w.body, out);
         }
         Stmt::Set(s) => {
-            expr(&s.target, out);
-            expr(&s.expr, out);
+            visit(&s.target, out);
+            visit(&s.expr, out);
         }
         Stmt::SetBlock(s) => {
-            expr(&s.target, out);
+            visit(&s.target, out);
             if let Some(f) = &s.filter {
-                expr(f, out);
+                visit(f, out);
             }
             stmts(&s.body, out);
         }
         Stmt::AutoEscape(a) => {
-            expr(&a.enabled, out);
+            visit(&a.enabled, out);
             stmts(&a.body, out);
         }
         Stmt::FilterBlock(f) => {
-            expr(&f.filter, out);
+            visit(&f.filter, out);
             stmts(&f.body, out);
         }
         Stmt::Block(b) => stmts(&b.body, out),
         Stmt::Import(i) => {
-            expr(&i.expr, out);
-            expr(&i.name, out);
+            visit(&i.expr, out);
+            visit(&i.name, out);
         }
         Stmt::FromImport(f) => {
-            expr(&f.expr, out);
+            visit(&f.expr, out);
             for (a, b) in &f.names {
-                expr(a, out);
+                visit(a, out);
                 if let Some(b) = b {
-                    expr(b, out);
+                    visit(b, out);
                 }
             }
         }
-        Stmt::Extends(e) => expr(&e.name, out),
-        Stmt::Include(i) => expr(&i.name, out),
+        Stmt::Extends(e) => visit(&e.name, out),
+        Stmt::Include(i) => visit(&i.name, out),
         Stmt::Macro(m) => {
-            m.args.iter().for_each(|e| expr(e, out));
-            m.defaults.iter().for_each(|e| expr(e, out));
+            m.args.iter().for_each(|e| visit(e, out));
+            m.defaults.iter().for_each(|e| visit(e, out));
             stmts(&m.body, out);
         }
         Stmt::CallBlock(c) => {
-            expr(&c.call.expr, out);
+            visit(&c.call.expr, out);
             args(&c.call.args, out);
-            c.macro_decl.args.iter().for_each(|e| expr(e, out));
-            c.macro_decl.defaults.iter().for_each(|e| expr(e, out));
+            c.macro_decl.args.iter().for_each(|e| visit(e, out));
+            c.macro_decl.defaults.iter().for_each(|e| visit(e, out));
             stmts(&c.macro_decl.body, out);
         }
         Stmt::Continue(_) | Stmt::Break(_) => {}
         Stmt::Do(d) => {
-            expr(&d.call.expr, out);
+            visit(&d.call.expr, out);
             args(&d.call.args, out);
         }
     }
@@ -233,29 +343,20 @@ fn extent(e: &Expr<'_>) -> (usize, usize) {
     range
 }
 
-fn expr(e: &Expr<'_>, out: &mut Spans) {
-    if let Expr::BinOp(b) = e {
-        if matches!(b.op, BinOpKind::Concat) {
-            for side in [&b.left, &b.right] {
-                // A chain `a ~ b ~ c` wraps its leaves once.
-                if !is_concat(side) {
-                    out.push(extent(side));
-                }
-            }
-        }
-    }
+fn visit(e: &Expr<'_>, out: &mut dyn FnMut(&Expr<'_>)) {
+    out(e);
     for c in children(e) {
-        expr(c, out);
+        visit(c, out);
     }
 }
 
-fn args(list: &[CallArg<'_>], out: &mut Spans) {
+fn args(list: &[CallArg<'_>], out: &mut dyn FnMut(&Expr<'_>)) {
     for a in list {
         match a {
             CallArg::Pos(e)
             | CallArg::Kwarg(_, e)
             | CallArg::PosSplat(e)
-            | CallArg::KwargSplat(e) => expr(e, out),
+            | CallArg::KwargSplat(e) => visit(e, out),
         }
     }
 }

@@ -25,11 +25,14 @@
 //! minijinja's `defined`, `undefined`, `none`, `string`, `mapping`, `in`, ...
 
 use base64::Engine;
+use std::collections::BTreeMap;
+
 use minijinja::value::{ArgType, Kwargs, Rest, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind};
 
 use super::pyfmt::to_node;
 use crate::pycompat::json::{py_json, JsonOptions};
+use crate::pycompat::printf::{percent_format, Args};
 use crate::pycompat::re::{self as pyre, Anchor};
 use crate::pycompat::set::{Hashed, PySet};
 use crate::pycompat::{as_int, py_str};
@@ -41,6 +44,9 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("int", int_filter);
     env.add_filter("string", string_filter);
     env.add_filter(super::concat::STR_FILTER, string_filter);
+    env.add_filter(super::concat::MOD_FILTER, percent);
+    env.add_filter(super::concat::MOD_TUPLE_FILTER, percent_tuple);
+    env.add_filter("format", format);
     env.add_filter("round", round_filter);
     env.add_filter("replace", replace);
     env.add_filter("lower", lower);
@@ -218,6 +224,101 @@ fn replace(Def(ref value): Def, old: String, new: String, count: Option<i64>) ->
         Value::from_safe_string(out)
     } else {
         Value::from(out)
+    }
+}
+
+/// Python's `left % right` with `right` the one operand (see
+/// [`super::concat::python_percent`]).
+fn percent(left: &Value, right: &Value) -> Result<Value, Error> {
+    python_mod(left, right, false)
+}
+
+/// Python's `left % (a, b, ...)`: a tuple literal on the right.
+fn percent_tuple(left: &Value, right: &Value) -> Result<Value, Error> {
+    python_mod(left, right, true)
+}
+
+/// Jinja's `format`: `value % args` (or `% kwargs`), Python's formatting.
+fn format(value: &Value, args: Rest<Value>, kwargs: Kwargs) -> Result<Value, Error> {
+    let fmt = py_str(value);
+    let names: Vec<&str> = kwargs.args().collect();
+    let out = if names.is_empty() {
+        percent_format(&fmt, Args::Tuple(&args))
+    } else {
+        let map: BTreeMap<String, Value> = names
+            .iter()
+            .map(|k| Ok(((*k).to_string(), kwargs.get::<Value>(k)?)))
+            .collect::<Result<_, Error>>()?;
+        kwargs.assert_all_used()?;
+        percent_format(&fmt, Args::One(&Value::from(map)))
+    };
+    out.map(Value::from).map_err(invalid)
+}
+
+fn python_mod(left: &Value, right: &Value, tuple: bool) -> Result<Value, Error> {
+    if let Some(fmt) = left.as_str() {
+        let items;
+        let args = if tuple {
+            items = self::items(right)?;
+            Args::Tuple(&items)
+        } else {
+            Args::One(right)
+        };
+        return percent_format(fmt, args).map(Value::from).map_err(invalid);
+    }
+    let type_error = || {
+        invalid(format!(
+            "unsupported operand type(s) for %: '{}' and '{}'",
+            py_type(left),
+            py_type(right)
+        ))
+    };
+    let int = |v: &Value| match v.kind() {
+        ValueKind::Bool => Some(i128::from(v.is_true())),
+        _ => as_int(v),
+    };
+    let float = |v: &Value| match v.kind() {
+        ValueKind::Bool | ValueKind::Number => f64::try_from(v.clone()).ok(),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (int(left), int(right)) {
+        if b == 0 {
+            return Err(invalid("integer modulo by zero"));
+        }
+        // Python's result takes the divisor's sign.
+        let r = a % b;
+        return Ok(Value::from(if r != 0 && (r < 0) != (b < 0) {
+            r + b
+        } else {
+            r
+        }));
+    }
+    let (Some(a), Some(b)) = (float(left), float(right)) else {
+        return Err(type_error());
+    };
+    if b == 0.0 {
+        return Err(invalid("float modulo"));
+    }
+    let mut r = a % b;
+    if r != 0.0 && (r < 0.0) != (b < 0.0) {
+        r += b;
+    } else if r == 0.0 {
+        r = 0.0f64.copysign(b);
+    }
+    Ok(Value::from(r))
+}
+
+/// Python's type name of a template value, for messages.
+fn py_type(v: &Value) -> &'static str {
+    match v.kind() {
+        ValueKind::Undefined | ValueKind::None => "NoneType",
+        ValueKind::Bool => "bool",
+        ValueKind::Number if v.is_integer() => "int",
+        ValueKind::Number => "float",
+        ValueKind::String => "str",
+        ValueKind::Bytes => "bytes",
+        ValueKind::Map => "dict",
+        _ => "list",
     }
 }
 

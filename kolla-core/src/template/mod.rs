@@ -240,14 +240,18 @@ impl Template {
 }
 
 /// The source as minijinja must see it to render like Ansible: string
-/// literals as written ([`verbatim_string_literals`]) and `~` with
-/// Python's `str()` ([`concat::python_concat`]).
+/// literals as written ([`verbatim_string_literals`]), `%` as Python's
+/// ([`concat::python_percent`]) and `~` with Python's `str()`
+/// ([`concat::python_concat`]).
 fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
-    match verbatim_string_literals(source) {
-        std::borrow::Cow::Borrowed(s) => concat::python_concat(s),
-        std::borrow::Cow::Owned(s) => {
-            std::borrow::Cow::Owned(concat::python_concat(&s).into_owned())
-        }
+    let verbatim = verbatim_string_literals(source);
+    let percent = match concat::python_percent(&verbatim) {
+        std::borrow::Cow::Borrowed(_) => verbatim,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    };
+    match concat::python_concat(&percent) {
+        std::borrow::Cow::Borrowed(_) => percent,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
     }
 }
 
