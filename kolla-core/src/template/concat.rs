@@ -51,12 +51,7 @@ pub fn python_percent(source: &str) -> Cow<'_, str> {
     if !operator {
         return Cow::Borrowed(source);
     }
-    let Ok(ast) = parse(
-        source,
-        "<percent>",
-        SyntaxConfig,
-        WhitespaceConfig::default(),
-    ) else {
+    let Some(ast) = parsed(source) else {
         return Cow::Borrowed(source);
     };
     let mut ops = Vec::new();
@@ -75,6 +70,7 @@ pub fn python_percent(source: &str) -> Cow<'_, str> {
     let Some(pairs) = bracket_pairs(source) else {
         return Cow::Borrowed(source);
     };
+    let (call, call_tuple) = (format!(")|{MOD_FILTER}("), format!(")|{MOD_TUPLE_FILTER}("));
     // (offset, order at the same offset, bytes replaced, text): closers,
     // then the operator, then openers.
     let mut edits: Vec<(usize, u8, usize, &str)> = Vec::with_capacity(ops.len() * 3);
@@ -88,15 +84,19 @@ pub fn python_percent(source: &str) -> Cow<'_, str> {
         };
         let start = balance(left, &pairs).0;
         let end = balance((op + 1, right.1), &pairs).1;
-        let filter = if tuple {
-            ")|_kolla_mod_tuple("
-        } else {
-            ")|_kolla_mod("
-        };
+        let filter = if tuple { &call_tuple } else { &call };
         edits.push((start, 2, 0, "("));
-        edits.push((op, 1, 1, filter));
+        edits.push((op, 1, 1, filter.as_str()));
         edits.push((end, 0, 0, ")"));
     }
+    apply(source, edits)
+}
+
+/// Applies `(offset, order at the same offset, bytes replaced, text)` edits;
+/// `source` unchanged when an edit falls inside a character or the result
+/// does not parse (a span that did not cover its expression would leave
+/// broken syntax; then minijinja's own operator stays).
+fn apply<'s>(source: &'s str, mut edits: Vec<(usize, u8, usize, &str)>) -> Cow<'s, str> {
     edits.sort_by_key(|&(at, order, _, _)| (at, order));
     let mut out = String::with_capacity(source.len() + edits.len() * 8);
     let mut last = 0;
@@ -109,10 +109,21 @@ pub fn python_percent(source: &str) -> Cow<'_, str> {
         last = at + replaced;
     }
     out.push_str(&source[last..]);
-    match parse(&out, "<percent>", SyntaxConfig, WhitespaceConfig::default()) {
-        Ok(_) => Cow::Owned(out),
-        Err(_) => Cow::Borrowed(source),
+    match parsed(&out) {
+        Some(_) => Cow::Owned(out),
+        None => Cow::Borrowed(source),
     }
+}
+
+/// The template's syntax tree, when it parses.
+fn parsed(source: &str) -> Option<Stmt<'_>> {
+    parse(
+        source,
+        "<rewrite>",
+        SyntaxConfig,
+        WhitespaceConfig::default(),
+    )
+    .ok()
 }
 
 /// `source` with every operand of `~` wrapped in [`STR_FILTER`]; unchanged
@@ -127,12 +138,7 @@ pub fn python_concat(source: &str) -> Cow<'_, str> {
     if !source.contains('~') {
         return Cow::Borrowed(source);
     }
-    let Ok(ast) = parse(
-        source,
-        "<concat>",
-        SyntaxConfig,
-        WhitespaceConfig::default(),
-    ) else {
+    let Some(ast) = parsed(source) else {
         return Cow::Borrowed(source);
     };
     let mut spans = Vec::new();
@@ -154,36 +160,14 @@ pub fn python_concat(source: &str) -> Cow<'_, str> {
     let Some(pairs) = bracket_pairs(source) else {
         return Cow::Borrowed(source);
     };
-    let spans: Vec<(usize, usize)> = spans.into_iter().map(|r| balance(r, &pairs)).collect();
-    // Insertions: closers sort before openers at the same offset.
-    let mut edits: Vec<(usize, bool)> = Vec::with_capacity(spans.len() * 2);
-    for (start, end) in spans {
-        edits.push((start, true));
-        edits.push((end, false));
+    // Closers sort before openers at the same offset.
+    let close = format!(")|{STR_FILTER}");
+    let mut edits = Vec::with_capacity(spans.len() * 2);
+    for (start, end) in spans.into_iter().map(|r| balance(r, &pairs)) {
+        edits.push((start, 1, 0, "("));
+        edits.push((end, 0, 0, close.as_str()));
     }
-    edits.sort_by_key(|&(at, open)| (at, open));
-    let mut out = String::with_capacity(source.len() + edits.len() * 8);
-    let mut last = 0;
-    for (at, open) in edits {
-        let Some(chunk) = source.get(last..at) else {
-            return Cow::Borrowed(source);
-        };
-        out.push_str(chunk);
-        if open {
-            out.push('(');
-        } else {
-            out.push_str(")|");
-            out.push_str(STR_FILTER);
-        }
-        last = at;
-    }
-    out.push_str(&source[last..]);
-    // A span that did not cover its expression would leave broken syntax;
-    // then the template keeps minijinja's own `~`.
-    match parse(&out, "<concat>", SyntaxConfig, WhitespaceConfig::default()) {
-        Ok(_) => Cow::Owned(out),
-        Err(_) => Cow::Borrowed(source),
-    }
+    apply(source, edits)
 }
 
 /// Calls `f` with every expression of the statements, outermost first.
