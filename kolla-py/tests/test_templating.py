@@ -27,12 +27,20 @@ def test_merge_yaml_strict_and_empty(tmp_path: Path) -> None:
     assert kolla_rs.merge_yaml([]) == "{}\n"
     assert kolla_rs.merge_yaml(None) == "{}\n"
     assert kolla_rs.merge_yaml(["", tmp_path / "absent.yml"]) == "{}\n"
-    with pytest.raises(kolla_rs.IoError) as d:
+    # The one source pipeline of merge_configs and merge_yaml: the same
+    # config errors for both (merge_ini_files raises these too).
+    with pytest.raises(kolla_rs.ConfigMergeError) as d:
         kolla_rs.merge_yaml([tmp_path])
     assert "Is a directory" in str(d.value)
-    with pytest.raises(kolla_rs.IoError) as e:
+    assert d.value.path == str(tmp_path)
+    with pytest.raises(kolla_rs.ConfigMergeError) as e:
         kolla_rs.merge_yaml([tmp_path / "nope.yml"], strict=True)
     assert e.value.path == str(tmp_path / "nope.yml")
+    # Skipped like the plugin: sources os.access rejects, even for root.
+    (tmp_path / "a.yml").write_text("a: 1\n")
+    loop = tmp_path / "loop.yml"
+    loop.symlink_to(loop)
+    assert kolla_rs.merge_yaml([tmp_path / "a.yml", tmp_path / "a.yml" / "b.yml", loop]) == "a: 1\n"
 
 
 def test_merge_yaml_texts_width_and_extend() -> None:
