@@ -417,4 +417,28 @@ mod tests {
         assert_eq!(python_concat("{{ '~' }} ~"), "{{ '~' }} ~");
         assert_eq!(python_concat("{{ a ~ }}"), "{{ a ~ }}");
     }
+
+    #[test]
+    fn percent_renders_like_python() {
+        let vars = serde_json::json!({"h": "db", "p": 3306, "l": [1, 2], "n": 7});
+        let r = |src: &str| crate::template::render("t", src, &vars).unwrap();
+        assert_eq!(r("{{ '%s:%d' % (h, p) }}"), "db:3306");
+        assert_eq!(
+            r("{{ '%s' % l }}|{{ '%s' % (l,) }}|{{ '%s' % (h) }}"),
+            "[1, 2]|[1, 2]|db"
+        );
+        assert_eq!(r("{{ '<%s>' % ('%03d' % n) }}"), "<007>");
+        assert_eq!(r("{{ 'a' ~ '%d' % n ~ 'b' }} {{ 1 + n % 4 }}"), "a7b 4");
+        assert_eq!(
+            r("{{ '%s%%' % 5 }} {{ ('%s' % h) | upper }} {{ -n % 3 }}"),
+            "5% DB 2"
+        );
+        assert_eq!(r("{% set s = '%s-%s' % (h, p) %}{{ s }}"), "db-3306");
+        let err = crate::template::render("t", "{{ '%s %s' % (h,) }}", &vars).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("not enough arguments for format string"),
+            "{err}"
+        );
+    }
 }
