@@ -403,19 +403,47 @@ pub fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> V
 /// assert_eq!(resolve_plain("y".into()), json!("y"));
 /// ```
 pub fn resolve_plain(text: String) -> Value {
-    if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL") {
-        return Value::Null;
+    match classify_plain(&text) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(neg, Some(m)) => int_number(neg, m).map_or(Value::String(text), Value::Number),
+        Plain::Int(_, None) | Plain::Str => Value::String(text),
+        Plain::Float(f) => float_value(f).unwrap_or(Value::String(text)),
     }
-    if let Some(b) = parse_bool(&text) {
-        return Value::Bool(b);
+}
+
+/// What PyYAML's implicit resolvers (YAML 1.1) make of a plain scalar: the
+/// one resolver of both loaders ([`load`] and [`node::load_node`]);
+/// timestamps are left to the node loader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Plain {
+    /// `~`, `null`, empty.
+    Null,
+    /// `yes`, `Off`, `TRUE`, ...
+    Bool(bool),
+    /// An integer: negative, and the magnitude (`None` beyond 128 bits).
+    Int(bool, Option<u128>),
+    /// A float.
+    Float(f64),
+    /// Anything else.
+    Str,
+}
+
+/// Resolves a plain scalar's text to its [`Plain`] type.
+pub(crate) fn classify_plain(t: &str) -> Plain {
+    if matches!(t, "" | "~" | "null" | "Null" | "NULL") {
+        return Plain::Null;
     }
-    if let Some(n) = parse_int(&text) {
-        return Value::Number(n);
+    if let Some(b) = parse_bool(t) {
+        return Plain::Bool(b);
     }
-    if let Some(f) = parse_float(&text) {
-        return f;
+    if let Some((neg, magnitude)) = int_parts(t) {
+        return Plain::Int(neg, magnitude);
     }
-    Value::String(text)
+    match float_of(t) {
+        Some(f) => Plain::Float(f),
+        None => Plain::Str,
+    }
 }
 
 fn parse_bool(t: &str) -> Option<bool> {
@@ -445,8 +473,10 @@ fn int_number(neg: bool, magnitude: u128) -> Option<Number> {
     }
 }
 
-/// YAML 1.1 integers: binary, octal (leading 0), decimal, hex, base 60.
-fn parse_int(t: &str) -> Option<Number> {
+/// A YAML 1.1 integer (binary, octal with a leading 0, decimal, hex, base
+/// 60): its sign and magnitude (`None` beyond 128 bits); `None` when the
+/// text is not an integer's.
+fn int_parts(t: &str) -> Option<(bool, Option<u128>)> {
     let (neg, body) = split_sign(t);
     if body.is_empty() {
         return None;
@@ -454,7 +484,8 @@ fn parse_int(t: &str) -> Option<Number> {
     let digits = |s: &str, radix: u32| -> Option<u128> {
         let cleaned: String = s.chars().filter(|&c| c != '_').collect();
         if cleaned.is_empty() {
-            // PyYAML accepts `0b_` style bodies of only underscores as 0.
+            // `0_` (octal, only underscores) is 0, as in PyYAML; `0b_` and
+            // `0x_` are refused by the callers.
             return Some(0);
         }
         u128::from_str_radix(&cleaned, radix).ok()
@@ -464,12 +495,13 @@ fn parse_int(t: &str) -> Option<Number> {
         if !all(b, |c| c == '0' || c == '1') {
             return None;
         }
-        digits(b, 2)?
+        // Python's int('', 2) fails: no digits at all is no value.
+        digits(b, 2).filter(|_| b.contains(|c| c != '_'))
     } else if let Some(h) = body.strip_prefix("0x") {
         if !all(h, |c| c.is_ascii_hexdigit()) {
             return None;
         }
-        digits(h, 16)?
+        digits(h, 16).filter(|_| h.contains(|c| c != '_'))
     } else if body.contains(':') {
         // Base 60: [1-9][0-9_]*(:[0-5]?[0-9])+
         let mut parts = body.split(':');
@@ -479,30 +511,36 @@ fn parse_int(t: &str) -> Option<Number> {
         {
             return None;
         }
-        let mut acc = digits(first, 10)?;
+        let mut acc = digits(first, 10);
         for p in parts {
             if !is_sexagesimal_part(p) {
                 return None;
             }
-            acc = acc.checked_mul(60)?.checked_add(p.parse::<u128>().ok()?)?;
+            acc = acc.and_then(|a| a.checked_mul(60)?.checked_add(p.parse::<u128>().ok()?));
         }
         acc
     } else if body == "0" {
-        0
+        Some(0)
     } else if let Some(o) = body.strip_prefix('0') {
         if !all(o, |c| ('0'..='7').contains(&c)) {
             return None;
         }
-        digits(o, 8)?
+        digits(o, 8)
     } else {
         if !body.starts_with(|c: char| ('1'..='9').contains(&c))
             || !all(body, |c| c.is_ascii_digit())
         {
             return None;
         }
-        digits(body, 10)?
+        digits(body, 10)
     };
-    int_number(neg, magnitude)
+    Some((neg, magnitude))
+}
+
+/// A YAML 1.1 integer as a JSON number (`None` beyond 64 bits).
+fn parse_int(t: &str) -> Option<Number> {
+    let (neg, magnitude) = int_parts(t)?;
+    int_number(neg, magnitude?)
 }
 
 fn is_sexagesimal_part(p: &str) -> bool {
@@ -514,14 +552,20 @@ fn is_sexagesimal_part(p: &str) -> bool {
     }
 }
 
+/// A YAML 1.1 float as a JSON value (`inf` and `nan` as the strings
+/// Python prints).
+fn parse_float(t: &str) -> Option<Value> {
+    float_of(t).and_then(float_value)
+}
+
 /// YAML 1.1 floats as PyYAML resolves them: a dot is required, an exponent
 /// needs a sign, plus `.inf`, `.nan` and base 60.
-fn parse_float(t: &str) -> Option<Value> {
+fn float_of(t: &str) -> Option<f64> {
     let (neg, body) = split_sign(t);
     let signed = |v: f64| if neg { -v } else { v };
     match body {
-        ".inf" | ".Inf" | ".INF" => return float_value(signed(f64::INFINITY)),
-        ".nan" | ".NaN" | ".NAN" if t == body => return float_value(f64::NAN),
+        ".inf" | ".Inf" | ".INF" => return Some(signed(f64::INFINITY)),
+        ".nan" | ".NaN" | ".NAN" if t == body => return Some(f64::NAN),
         _ => {}
     }
     if body.contains(':') {
@@ -549,7 +593,7 @@ fn parse_float(t: &str) -> Option<Value> {
         let last_val: f64 = format!("{int_part}.{}0", frac.replace('_', ""))
             .parse()
             .ok()?;
-        return float_value(signed(acc * 60.0 + last_val));
+        return Some(signed(acc * 60.0 + last_val));
     }
     // [0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?  or  \.[0-9][0-9_]*([eE][-+][0-9]+)?
     let (mantissa, exponent) = match body.find(['e', 'E']) {
@@ -582,7 +626,7 @@ fn parse_float(t: &str) -> Option<Value> {
         cleaned
     };
     let v: f64 = cleaned.trim_start_matches(['+', '-']).parse().ok()?;
-    float_value(signed(v))
+    Some(signed(v))
 }
 
 fn float_value(v: f64) -> Option<Value> {

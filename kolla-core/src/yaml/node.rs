@@ -13,6 +13,7 @@
 //! - timestamps, which PyYAML turns into dates and writes back in ISO form;
 //! - the line of every key, so merge errors can point into the source.
 
+use super::{classify_plain, Plain};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
@@ -419,31 +420,18 @@ impl crate::pycompat::PyValue for Node {
     }
 }
 
-// Scalar resolution: PyYAML's implicit resolvers (YAML 1.1).
+// Scalar resolution: PyYAML's implicit resolvers (YAML 1.1), through the
+// one resolver the JSON loader uses too ([`super::classify_plain`]), plus
+// timestamps, which only nodes carry.
 
-struct Resolvers {
-    bool_: Regex,
-    int: Regex,
-    float: Regex,
-    null: Regex,
-    timestamp: Regex,
-}
-
-fn resolvers() -> &'static Resolvers {
-    static R: OnceLock<Resolvers> = OnceLock::new();
+fn timestamp_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         // Python's `$` also matches before a final newline: `\n?\z`.
-        let re = |p: &str| Regex::new(&format!("^(?:{p})\n?\\z")).expect("static regex");
-        Resolvers {
-            bool_: re("yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"),
-            int: re(r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"),
-            float: re(r"[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"),
-            null: re(r"~|null|Null|NULL|"),
-            timestamp: Regex::new(
-                r"^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)\n?\z",
-            )
-            .expect("static regex"),
-        }
+        Regex::new(
+            r"^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)\n?\z",
+        )
+        .expect("static regex")
     })
 }
 
@@ -451,21 +439,16 @@ fn resolvers() -> &'static Resolvers {
 /// than a string? (Then the emitter must quote a string with this text.)
 pub fn plain_is_not_str(text: &str) -> bool {
     // Fast path: only numbers, timestamps and a few short words resolve to
-    // something else, so most strings skip the regexes.
+    // something else.
     match text.as_bytes().first() {
         None => return true,
         Some(b'-' | b'+' | b'0'..=b'9' | b'.') => {}
         Some(_) if text.len() > 5 => return false,
         Some(_) => {}
     }
-    let r = resolvers();
-    text == "<<"
-        || text == "="
-        || r.null.is_match(text)
-        || r.bool_.is_match(text)
-        || r.int.is_match(text)
-        || r.float.is_match(text)
-        || r.timestamp.is_match(text)
+    // Python's `$` in the resolvers also matches before a final newline.
+    let t = text.strip_suffix('\n').unwrap_or(text);
+    text == "<<" || text == "=" || classify_plain(t) != Plain::Str || timestamp_re().is_match(text)
 }
 
 /// Resolves a plain scalar to a typed node with PyYAML's YAML 1.1 rules.
@@ -484,58 +467,24 @@ pub fn resolve_plain_node(text: &str) -> Result<Node, String> {
     if text.len() > 5 && !matches!(text.as_bytes()[0], b'-' | b'+' | b'0'..=b'9' | b'.') {
         return Ok(Node::Str(text.to_string()));
     }
-    let r = resolvers();
-    if r.null.is_match(text) {
-        return Ok(Node::Null);
-    }
-    if r.bool_.is_match(text) {
-        return Ok(Node::Bool(
-            matches!(text.as_bytes()[0], b'y' | b'Y' | b't' | b'T')
-                || text.eq_ignore_ascii_case("on"),
-        ));
-    }
-    if r.int.is_match(text) {
-        return construct_int(text).map(Node::Int);
-    }
-    if r.float.is_match(text) {
-        return Ok(Node::Float(construct_float(text)));
-    }
-    if let Some(c) = r.timestamp.captures(text) {
-        return construct_timestamp(&c).map(Node::Timestamp);
-    }
-    Ok(Node::Str(text.to_string()))
+    Ok(match classify_plain(text) {
+        Plain::Null => Node::Null,
+        Plain::Bool(b) => Node::Bool(b),
+        Plain::Int(neg, magnitude) => Node::Int(int_value(text, neg, magnitude)?),
+        Plain::Float(f) => Node::Float(f),
+        Plain::Str => match timestamp_re().captures(text) {
+            Some(c) => Node::Timestamp(construct_timestamp(&c)?),
+            None => Node::Str(text.to_string()),
+        },
+    })
 }
 
-fn construct_int(text: &str) -> Result<i128, String> {
-    let t: String = text.trim_end_matches('\n').replace('_', "");
-    let (neg, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, &t[..]),
-    };
-    let too_big = || format!("integer {text:?} is too large");
-    let v: i128 = if body == "0" {
-        0
-    } else if let Some(b) = body.strip_prefix("0b") {
-        i128::from_str_radix(b, 2).map_err(|_| too_big())?
-    } else if let Some(h) = body.strip_prefix("0x") {
-        i128::from_str_radix(h, 16).map_err(|_| too_big())?
-    } else if let Some(o) = body.strip_prefix('0') {
-        i128::from_str_radix(o, 8).map_err(|_| too_big())?
-    } else if body.contains(':') {
-        let mut acc: i128 = 0;
-        for part in body.split(':') {
-            let d: i128 = part.parse().map_err(|_| too_big())?;
-            acc = acc
-                .checked_mul(60)
-                .and_then(|a| a.checked_add(d))
-                .ok_or_else(too_big)?;
-        }
-        acc
-    } else {
-        body.parse().map_err(|_| too_big())?
-    };
-    Ok(if neg { -v } else { v })
+/// An integer's value, or Python's refusal beyond 128 bits.
+fn int_value(text: &str, neg: bool, magnitude: Option<u128>) -> Result<i128, String> {
+    magnitude
+        .and_then(|m| i128::try_from(m).ok())
+        .map(|v| if neg { -v } else { v })
+        .ok_or_else(|| format!("invalid integer {text:?} (no digits, or beyond 128 bits)"))
 }
 
 fn construct_float(text: &str) -> f64 {
@@ -886,15 +835,14 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
 }
 
 fn construct_tagged(text: &str, what: &str) -> Result<Node, String> {
-    let r = resolvers();
     let bad = || format!("invalid {what} value {text:?}");
-    match what {
-        "int" if r.int.is_match(text) => construct_int(text).map(Node::Int),
-        "float" if r.float.is_match(text) || r.int.is_match(text) => {
-            Ok(Node::Float(construct_float(text)))
-        }
-        "bool" if r.bool_.is_match(text) => resolve_plain_node(text),
-        "timestamp" => match r.timestamp.captures(text) {
+    match (what, classify_plain(text)) {
+        ("int", Plain::Int(neg, magnitude)) => int_value(text, neg, magnitude).map(Node::Int),
+        ("float", Plain::Float(f)) => Ok(Node::Float(f)),
+        // PyYAML's float constructor reads an integer's text as a float.
+        ("float", Plain::Int(..)) => Ok(Node::Float(construct_float(text))),
+        ("bool", Plain::Bool(b)) => Ok(Node::Bool(b)),
+        ("timestamp", _) => match timestamp_re().captures(text) {
             Some(c) => construct_timestamp(&c).map(Node::Timestamp),
             None => Err(bad()),
         },
@@ -980,5 +928,23 @@ mod tests {
         for s in ["y", "1e3", "0o10", "abc", "1.2.3", "0b"] {
             assert!(!plain_is_not_str(s), "{s}");
         }
+    }
+
+    #[test]
+    fn both_loaders_resolve_scalars_alike() {
+        // One resolver (super::classify_plain) behind both loaders.
+        for t in [
+            "yes", "Off", "~", "", "null", "0b101", "0x1F", "017", "08", "1_000", "1:30", "1:30.5",
+            "-1:30", "1.", "-.5", ".5", "+.5", "1e3", "1.0e+3", "1.e+3", "-.inf", ".NaN", "-.nan",
+            "0_", "y", "0o17", "abc",
+        ] {
+            let node = resolve_plain_node(t).unwrap().to_json();
+            assert_eq!(super::super::resolve_plain(t.to_string()), node, "{t:?}");
+        }
+        assert!(resolve_plain_node("0b_").is_err());
+        assert!(matches!(
+            resolve_plain_node("2020-01-02").unwrap(),
+            Node::Timestamp(_)
+        ));
     }
 }
