@@ -236,6 +236,19 @@ def test_a_kolla_ansible_reinstalled_over_kolla_rs_is_kept_on_install_and_uninst
     assert not list(pb.rglob(f"*{ORIGINAL_SUFFIX}"))
 
 
+def test_a_release_with_kolla_docker_gets_it_swapped_too(kolla_ansible: KollaAnsible, tmp_path: Path):
+    share = _fake_share(kolla_ansible, tmp_path)
+    old = share / "ansible" / "library" / "kolla_docker.py"
+    old.write_text("# kolla_docker of an older kolla-ansible\n")
+    r = kolla_ansible.kolla_rs_ansible("install", "--kolla-ansible", str(share))
+    assert r.returncode == 0, r.stderr
+    assert f"installed {old}" in r.stdout
+    text = old.read_text()
+    assert MARKER in text and "legacy=True" in text, text
+    assert kolla_ansible.kolla_rs_ansible("uninstall", "--kolla-ansible", str(share)).returncode == 0
+    assert old.read_text() == "# kolla_docker of an older kolla-ansible\n"
+
+
 @pytest.mark.parametrize("what", ["missing", "empty", "not-kolla"])
 def test_install_refuses_a_directory_that_is_not_kolla_ansible(kolla_ansible: KollaAnsible, tmp_path: Path, what: str):
     target = tmp_path / "target"
@@ -413,6 +426,23 @@ def _role_calls(playbooks: Path, module: str) -> list[tuple[Path, dict]]:
     return calls
 
 
+class _Captured(Exception):
+    pass
+
+
+def _spec_of(main) -> dict:
+    """The argument spec a module's ``main`` hands to ``AnsibleModule`` (captured, not run)."""
+    got: dict = {}
+
+    def fake_module(**kwargs):
+        got.update(kwargs)
+        raise _Captured
+
+    with pytest.raises(_Captured):
+        main(fake_module)
+    return got["argument_spec"]
+
+
 def test_every_argument_the_roles_pass_is_accepted(kolla_ansible: KollaAnsible):
     """Static half of the check (the deploy test is the running half): each
     parameter name and each literal choice any 22.2.0 task gives kolla_container
@@ -427,7 +457,7 @@ def test_every_argument_the_roles_pass_is_accepted(kolla_ansible: KollaAnsible):
         else pb / "library" / f"{name}.py"
         for name in ("kolla_container", "kolla_container_facts")
     }
-    ours = _container.argument_spec(_container.ACTIONS)
+    ours = _spec_of(_container.main)
     upstream = _upstream_spec(library["kolla_container"])
     assert upstream <= set(ours), f"upstream parameters kolla_rs lacks: {sorted(upstream - set(ours))}"
     calls = _role_calls(pb, "kolla_container")
@@ -445,12 +475,14 @@ def test_every_argument_the_roles_pass_is_accepted(kolla_ansible: KollaAnsible):
                 problems.append(f"{path}: {key}: {value!r} not in {choices}")
     facts_calls = _role_calls(pb, "kolla_container_facts")
     assert facts_calls
-    facts_upstream = _upstream_spec(library["kolla_container_facts"])
-    facts_actions = {"get_containers", "get_containers_env", "get_volumes", "get_containers_names", "get_containers_state"}
+    facts_ours = _spec_of(_container.facts_main)
+    assert _upstream_spec(library["kolla_container_facts"]) <= set(facts_ours)
     for path, args in facts_calls:
         for key, value in args.items():
-            if key not in facts_upstream:
+            if key not in facts_ours:
                 problems.append(f"{path}: kolla_container_facts {key}: {value!r}")
-            if key == "action" and "{{" not in str(value) and value not in facts_actions:
-                problems.append(f"{path}: kolla_container_facts action {value!r}")
+                continue
+            choices = facts_ours[key].get("choices")
+            if choices and isinstance(value, str) and "{{" not in value and value not in choices:
+                problems.append(f"{path}: kolla_container_facts {key}: {value!r} not in {choices}")
     assert not problems, "\n".join(problems)
