@@ -138,19 +138,46 @@ class ActionModule(ActionBase):
 '''
 
 
-def _kolla_ansible(ka: KollaAnsible, work: Path, out: Path, *args: str, log: str) -> str:
+# Loaded through PYTHONPATH into every Python that kolla-ansible starts: records
+# each import of one of kolla_rs's Ansible plugins or modules, which proves
+# which implementation a run used.
+TRACE_SITECUSTOMIZE = '''
+import os, sys
+
+class _KollaRsTrace:
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith(("kolla_rs.ansible.action_plugins.", "kolla_rs.ansible._container")):
+            with open(os.environ["KOLLA_RS_TRACE"], "a") as f:
+                f.write(name + "\\n")
+        return None
+
+sys.meta_path.insert(0, _KollaRsTrace())
+'''
+
+
+def _kolla_ansible(ka: KollaAnsible, work: Path, out: Path, *args: str, log: str) -> tuple[str, set[str]]:
+    """Runs ``kolla-ansible ARGS``; returns its output and the kolla_rs modules it imported."""
     etc, custom, stub = work / "etc", work / "custom", work / "stub"
     (work / "inventory").write_text(_inventory(ka, out, custom))
+    trace_dir, trace = work / "trace", work / f"{log}.kolla_rs-imports"
+    trace_dir.mkdir(exist_ok=True)
+    (trace_dir / "sitecustomize.py").write_text(TRACE_SITECUSTOMIZE)
+    trace.write_text("")
     cmd = [
         str(ka.venv / "bin" / "kolla-ansible"), *args,
         "-i", str(work / "inventory"), "--configdir", str(etc), "--passwords", str(etc / "passwords.yml"),
     ]
-    env = ka.env(ANSIBLE_ACTION_PLUGINS=str(stub), ANSIBLE_LOCAL_TEMP=str(work / "ansible-tmp"))
+    env = ka.env(
+        ANSIBLE_ACTION_PLUGINS=str(stub),
+        ANSIBLE_LOCAL_TEMP=str(work / "ansible-tmp"),
+        PYTHONPATH=str(trace_dir),
+        KOLLA_RS_TRACE=str(trace),
+    )
     proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, check=False)
     text = proc.stdout + proc.stderr
     (work / log).write_text(text)
     assert proc.returncode == 0, f"kolla-ansible {' '.join(args)} failed (log {work / log}):\n{text[-6000:]}"
-    return text
+    return text, set(trace.read_text().split())
 
 
 def _tree(root: Path) -> dict[str, tuple[str, int]]:
@@ -236,6 +263,20 @@ def test_a_kolla_ansible_reinstalled_over_kolla_rs_is_kept_on_install_and_uninst
     assert not list(pb.rglob(f"*{ORIGINAL_SUFFIX}"))
 
 
+def test_a_thin_file_removed_by_hand_is_written_again(kolla_ansible: KollaAnsible, tmp_path: Path):
+    share = _fake_share(kolla_ansible, tmp_path)
+    pb = share / "ansible"
+    before = _tree(pb)
+    assert kolla_ansible.kolla_rs_ansible("install", "--kolla-ansible", str(share)).returncode == 0
+    (pb / SWAPPED[2]).unlink()
+    r = kolla_ansible.kolla_rs_ansible("install", "--kolla-ansible", str(share))
+    assert r.returncode == 0, r.stderr
+    assert MARKER in (pb / SWAPPED[2]).read_text()
+    assert (pb / SWAPPED[2]).stat().st_mode & 0o7777 == before[SWAPPED[2]][1]
+    assert kolla_ansible.kolla_rs_ansible("uninstall", "--kolla-ansible", str(share)).returncode == 0
+    assert _tree(pb) == before
+
+
 def test_a_release_with_kolla_docker_gets_it_swapped_too(kolla_ansible: KollaAnsible, tmp_path: Path):
     share = _fake_share(kolla_ansible, tmp_path)
     old = share / "ansible" / "library" / "kolla_docker.py"
@@ -283,14 +324,20 @@ def test_genconfig_trees_are_byte_identical_with_and_without_kolla_rs(kolla_ansi
     upstream, ours = tmp_path / "upstream", tmp_path / "kolla_rs"
 
     tags = [] if GENCONFIG_TAGS == "all" else ["--tags", GENCONFIG_TAGS]
-    _kolla_ansible(ka, work, upstream, "genconfig", *tags, log="genconfig-upstream.log")
+    _, used = _kolla_ansible(ka, work, upstream, "genconfig", *tags, log="genconfig-upstream.log")
+    assert not used, f"kolla_rs ran before install: {used}"
     # The default directory is the kolla-ansible beside this Python.
     r = ka.kolla_rs_ansible("install")
     assert r.returncode == 0, r.stderr
     try:
         for rel in SWAPPED:
             assert MARKER in (ka.playbooks / rel).read_text()
-        _kolla_ansible(ka, work, ours, "genconfig", *tags, log="genconfig-kolla_rs.log")
+        _, used = _kolla_ansible(ka, work, ours, "genconfig", *tags, log="genconfig-kolla_rs.log")
+        # kolla-ansible's own playbooks ran kolla_rs's merge_configs and merge_yaml.
+        assert {
+            "kolla_rs.ansible.action_plugins.merge_configs",
+            "kolla_rs.ansible.action_plugins.merge_yaml",
+        } <= used, used
     finally:
         assert ka.kolla_rs_ansible("uninstall").returncode == 0
 
@@ -361,7 +408,8 @@ def test_deploy_memcached_runs_on_kolla_rs_and_a_second_run_changes_nothing(koll
     out = tmp_path / "etc-kolla"
     assert ka.kolla_rs_ansible("install").returncode == 0
     try:
-        first = _kolla_ansible(ka, work, out, "deploy", "--tags", "memcached", log="deploy-1.log")
+        first, used = _kolla_ansible(ka, work, out, "deploy", "--tags", "memcached", log="deploy-1.log")
+        assert "kolla_rs.ansible._container" in used, used
         assert _recap_changed(first) > 0
         state = json.loads(_docker("inspect", "memcached").stdout)[0]
         assert state["Config"]["Image"] == image
@@ -373,7 +421,7 @@ def test_deploy_memcached_runs_on_kolla_rs_and_a_second_run_changes_nothing(koll
         assert state["State"]["Health"]["Status"] == "healthy", state["State"]["Health"]
         started = state["State"]["StartedAt"]
 
-        second = _kolla_ansible(ka, work, out, "deploy", "--tags", "memcached", log="deploy-2.log")
+        second, _ = _kolla_ansible(ka, work, out, "deploy", "--tags", "memcached", log="deploy-2.log")
         assert _recap_changed(second) == 0, second[-6000:]
         again = json.loads(_docker("inspect", "memcached").stdout)[0]
         assert again["State"]["StartedAt"] == started, "the container was not restarted"

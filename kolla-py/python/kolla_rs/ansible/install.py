@@ -138,6 +138,10 @@ def install(share_dir: str | os.PathLike[str] | None = None) -> list[str]:
                 report.append(f"already installed {path}")
             continue
         if not path.exists():
+            if kept.exists():  # ours was removed by hand: the original is still kept
+                _write(path, thin, kept.stat().st_mode & 0o7777)
+                report.append(f"installed {path} (original already kept as {kept.name})")
+                continue
             if swap.optional:
                 continue
             raise NotKollaAnsible(f"{path}: missing, and not kept as {kept.name} either")
