@@ -2,13 +2,15 @@
 
 use std::process::Command;
 
+#[path = "../../kolla-core/tests/common/ci.rs"]
+mod ci;
+
 fn kolla() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kolla"))
 }
 
 fn engine_required() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
-        || std::env::var_os("KOLLA_REQUIRE_DOCKER").is_some()
+    ci::docker_required()
 }
 
 #[test]

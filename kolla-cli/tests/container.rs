@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 use kolla_core::engine::{image, ContainerEngine, DockerEngine};
 use serde_json::Value;
 
+#[path = "../../kolla-core/tests/common/ci.rs"]
+mod ci;
+
 const IMAGE: &str = "kolla-rs-test/busybox:latest";
 const SLEEPER: &str = "sh -c 'trap \"exit 0\" TERM; sleep 3600 & wait'";
 
@@ -27,8 +30,7 @@ fn engine() -> Option<DockerEngine> {
                 Some(e)
             }
             Err(err) => {
-                let required = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
-                    || std::env::var_os("KOLLA_REQUIRE_DOCKER").is_some();
+                let required = ci::docker_required();
                 assert!(!required, "the Docker engine is required (CI): {err}");
                 eprintln!("SKIPPED: no Docker engine ({err})");
                 None

@@ -5,6 +5,9 @@ use std::process::Command;
 
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 
+#[path = "../../kolla-core/tests/common/ci.rs"]
+mod ci;
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -16,8 +19,7 @@ fn engine() -> Option<DockerEngine> {
     match runtime().block_on(DockerEngine::connect()) {
         Ok(e) => Some(e),
         Err(e) => {
-            let required = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-                || std::env::var_os("KOLLA_REQUIRE_DOCKER").is_some();
+            let required = ci::docker_required();
             assert!(
                 !required,
                 "the Docker engine is required here but unreachable: {e}"

@@ -1,40 +1,52 @@
 //! Properties of the INI merge (proptest): an empty source changes nothing,
 //! the last source wins, parse -> write -> parse is stable, and arbitrary
-//! bytes never panic and every error carries a location.
+//! bytes never panic and every error carries a location. The first three draw
+//! only valid texts (built from pieces the grammar accepts), so no case is
+//! discarded as unparsable; the last one covers the errors.
 
 use kolla_core::ini::{explain::explain_texts, merge_texts, IniMerge};
 use proptest::prelude::*;
 
-/// One INI-ish line, drawn to hit the grammar's corners (some invalid).
-fn line() -> impl Strategy<Value = String> {
+/// One assignment line: `=` and `:` separators, spaced or tight, empty and
+/// quoted values.
+fn assignment() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => ("[a-c]{1,2}", "[a-c0-9 =]{0,6}").prop_map(|(k, v)| format!("{k} = {v}")),
         2 => ("[a-c]{1,2}", "[a-c0-9:]{0,4}").prop_map(|(k, v)| format!("{k}:{v}")),
-        2 => "[a-c ]{1,3}".prop_map(|s| format!("[{s}]")),
-        2 => "[a-z#\"' ]{0,6}".prop_map(|s| format!("  {s}")),
-        1 => "[a-z]{0,4}".prop_map(|s| format!("\t{s}")),
-        1 => "[a-z ]{0,6}".prop_map(|s| format!("# {s}")),
-        1 => Just(String::new()),
-        1 => Just("   ".to_owned()),
+        1 => ("[a-c]{1,2}", "[a-c0-9]{0,4}").prop_map(|(k, v)| format!("{k}={v}")),
+        1 => ("[a-c]{1,2}", "[a-c ]{0,4}").prop_map(|(k, v)| format!("{k}  =  \"{v}\"  ")),
         1 => Just("k =".to_owned()),
         1 => Just("k = \"\"".to_owned()),
         1 => Just("q = 'x'".to_owned()),
-        1 => Just("[TEMPORARY_ORPHAN_VARIABLE_SECTION]".to_owned()),
-        1 => Just("bad line".to_owned()),
-        1 => Just("= v".to_owned()),
-        1 => Just("[]".to_owned()),
     ]
 }
 
+/// One piece of a valid INI text, as lines: a blank line, a comment, a
+/// section header, or an assignment with its continuation lines (which only
+/// ever follow an assignment or another continuation).
+fn piece() -> impl Strategy<Value = Vec<String>> {
+    prop_oneof![
+        1 => prop_oneof![Just(String::new()), Just("   ".to_owned())].prop_map(|l| vec![l]),
+        1 => ("[#;]", "[a-z =]{0,6}").prop_map(|(c, s)| vec![format!("{c}{s}")]),
+        2 => "[a-c ]{1,3}".prop_map(|s| vec![format!("[{s}]")]),
+        1 => Just(vec!["[TEMPORARY_ORPHAN_VARIABLE_SECTION]".to_owned()]),
+        6 => (assignment(), prop::collection::vec("[ \t]{1,2}[a-z#\"' ]{0,5}[a-z]", 0..3))
+            .prop_map(|(a, more)| std::iter::once(a).chain(more).collect()),
+    ]
+}
+
+/// A valid INI text (every generated text parses: the properties below
+/// unwrap, so none is discarded), with LF or CRLF line ends and with or
+/// without a final newline.
 fn text() -> impl Strategy<Value = String> {
     (
-        prop::collection::vec(line(), 0..12),
+        prop::collection::vec(piece(), 0..8),
         prop::bool::ANY,
         prop::bool::ANY,
     )
-        .prop_map(|(lines, final_newline, crlf)| {
+        .prop_map(|(pieces, final_newline, crlf)| {
             let nl = if crlf { "\r\n" } else { "\n" };
-            let mut t = lines.join(nl);
+            let mut t = pieces.concat().join(nl);
             if final_newline {
                 t.push_str(nl);
             }
@@ -42,19 +54,22 @@ fn text() -> impl Strategy<Value = String> {
         })
 }
 
-/// Texts whose written form reads back the same: no quotes (unquoting is not
-/// undone by the writer), no orphan header after other sections (the orphan
-/// section is written without a header).
+/// Valid texts whose written form reads back the same: no quotes (unquoting
+/// is not undone by the writer), no orphan header after other sections (the
+/// orphan section is written without a header).
 fn stable_text() -> impl Strategy<Value = String> {
-    let stable_line = prop_oneof![
-        4 => ("[a-c]{1,2}", "[a-c0-9 =]{0,6}").prop_map(|(k, v)| format!("{k} = {v}")),
-        2 => "[a-c ]{1,3}".prop_map(|s| format!("[{s}]")),
-        2 => "[a-z# ]{1,6}".prop_map(|s| format!("  {s}")),
-        1 => "[a-z ]{0,6}".prop_map(|s| format!("# {s}")),
-        1 => Just(String::new()),
-        1 => Just("k =".to_owned()),
+    let piece = prop_oneof![
+        1 => Just(vec![String::new()]),
+        1 => "[a-z ]{0,6}".prop_map(|s| vec![format!("# {s}")]),
+        2 => "[a-c ]{1,3}".prop_map(|s| vec![format!("[{s}]")]),
+        1 => Just(vec!["k =".to_owned()]),
+        5 => (
+            ("[a-c]{1,2}", "[a-c0-9 =]{0,6}").prop_map(|(k, v)| format!("{k} = {v}")),
+            prop::collection::vec("[a-z# ]{0,5}[a-z]".prop_map(|s| format!("  {s}")), 0..3),
+        )
+            .prop_map(|(a, more)| std::iter::once(a).chain(more).collect::<Vec<_>>()),
     ];
-    prop::collection::vec(stable_line, 0..14).prop_map(|lines| lines.join("\n"))
+    prop::collection::vec(piece, 0..10).prop_map(|pieces| pieces.concat().join("\n"))
 }
 
 fn merged(sources: &[&str]) -> Result<String, kolla_core::ini::Error> {
@@ -73,7 +88,7 @@ proptest! {
     fn an_empty_source_changes_nothing(a in text(), b in text(), empty in prop_oneof![
         Just(""), Just("\n"), Just("# only a comment\n"), Just("  \n\n")
     ]) {
-        let Ok(base) = merged(&[&a, &b]) else { return Ok(()) };
+        let base = merged(&[&a, &b]).unwrap();
         prop_assert_eq!(&merged(&[empty, &a, &b]).unwrap(), &base);
         prop_assert_eq!(&merged(&[&a, empty, &b]).unwrap(), &base);
         prop_assert_eq!(&merged(&[&a, &b, empty]).unwrap(), &base);
@@ -81,7 +96,7 @@ proptest! {
 
     #[test]
     fn the_last_source_wins(a in text(), b in text()) {
-        let Ok(both) = explain_texts([("a", a.as_str()), ("b", b.as_str())]) else { return Ok(()) };
+        let both = explain_texts([("a", a.as_str()), ("b", b.as_str())]).unwrap();
         let last = explain_texts([("b", b.as_str())]).unwrap();
         // Every key b sets has exactly b's occurrences in the merge.
         for k in &last.keys {
@@ -101,11 +116,33 @@ proptest! {
     #[test]
     fn parse_write_parse_is_stable(t in stable_text(), whitespace in prop::bool::ANY) {
         let mut m = IniMerge::new();
-        if m.add("t", &t).is_err() { return Ok(()) }
+        m.add("t", &t).unwrap();
         let once = m.write(whitespace);
         let mut again = IniMerge::new();
         again.add("once", &once).unwrap();
         prop_assert_eq!(again.write(whitespace), once);
+    }
+
+    #[test]
+    fn one_invalid_line_in_a_valid_text_fails_at_that_line(
+        pieces in prop::collection::vec(piece(), 0..8),
+        at in any::<prop::sample::Index>(),
+        bad in prop_oneof![Just("bad line"), Just("= v"), Just("[]"), Just("[ab"), Just(" : x")],
+    ) {
+        let mut lines = pieces.concat();
+        let i = at.index(lines.len() + 1);
+        // A line starting with blanks continues an assignment: only after a
+        // blank line is it an unexpected continuation.
+        if bad.starts_with(' ') {
+            lines.insert(i, String::new());
+            lines.insert(i + 1, bad.to_owned());
+        } else {
+            lines.insert(i, bad.to_owned());
+        }
+        let line = if bad.starts_with(' ') { i + 2 } else { i + 1 };
+        let mut m = IniMerge::new();
+        let err = m.add("t", &lines.join("\n")).unwrap_err();
+        prop_assert_eq!(err.location().map(|l| l.line), Some(line), "{}", err);
     }
 
     #[test]

@@ -6,6 +6,9 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
 use kolla_core::set_configs::{self, Paths};
 
+#[path = "common/ci.rs"]
+mod ci;
+
 const CF: &str = "/var/lib/kolla/config_files";
 const ME: &str = "kolla-test-user:kolla-test-group";
 
@@ -479,7 +482,7 @@ fn e18_unknown_user_or_group_is_an_unexpected_error() {
 fn e18_owners_resolve_through_the_containers_own_files() {
     let root = Root::new();
     if fsuid() != 0 {
-        eprintln!("SKIPPED: chown to arbitrary ids needs root");
+        ci::skip("chown to arbitrary ids needs root");
         return;
     }
     root.write(

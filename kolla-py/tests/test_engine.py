@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 import kolla_rs
+from kolla_rs._testing import docker_required
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_add_image_is_only_for_memory():
     try:
         docker = kolla_rs.ContainerEngine.docker()
     except kolla_rs.EngineError:
-        if os.environ.get("CI") == "true" or os.environ.get("KOLLA_REQUIRE_DOCKER"):
+        if docker_required():
             raise
         pytest.skip("no Docker engine")
     with pytest.raises(ValueError):
@@ -90,7 +90,7 @@ def test_docker_pull_without_registry_fails_clearly():
     try:
         docker = kolla_rs.ContainerEngine.docker()
     except kolla_rs.EngineError:
-        if os.environ.get("CI") == "true" or os.environ.get("KOLLA_REQUIRE_DOCKER"):
+        if docker_required():
             raise
         pytest.skip("no Docker engine")
     r = docker.run_action("pull_image", {"image": "kolla-rs-test/absent:1"})

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import kolla_rs
+from kolla_rs._testing import docker_required
 
 IMAGE = "kolla-rs-test/kolla-busybox:ansible"
 SET_CONFIGS = "#!/bin/sh\n[ -f /tmp/drift ] && { echo drift; exit 1; }\nexit 0\n"
@@ -28,7 +29,7 @@ def _docker_available() -> bool:
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> str:
     if not _docker_available():
-        if os.environ.get("CI") == "true" or os.environ.get("KOLLA_REQUIRE_DOCKER"):
+        if docker_required():
             pytest.fail("the Docker engine is required (CI is set)")
         pytest.skip("no Docker engine")
     ctx = tmp_path_factory.mktemp("image")

@@ -118,7 +118,21 @@ fn parse_path(d: &mut Data, p: &Path) -> crate::Result<()> {
     }
     let bytes = std::fs::read(p).map_err(|e| IoError::new(p, e))?;
     let origin = p.display().to_string();
+    if bytes.starts_with(b"#!") && is_executable(p) {
+        // Upstream's `script` plugin would run it (docs/deviations.md).
+        return Err(Error::Source {
+            path: origin,
+            message: "inventory scripts are not supported".into(),
+        }
+        .into());
+    }
     parse_file(d, &origin, &bytes)
+}
+
+/// Whether any execute bit is set on `p`.
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
 }
 
 /// One inventory file: YAML when it has no extension or a YAML one and
