@@ -240,7 +240,14 @@ impl Template {
     pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
         let wrap_e = |e| {
             let ctx = serde_json::to_value(vars).ok();
-            wrap(&self.name, &self.source, None, e, ctx.as_ref(), Some(&self.env))
+            wrap(
+                &self.name,
+                &self.source,
+                None,
+                e,
+                ctx.as_ref(),
+                Some(&self.env),
+            )
         };
         let out = self
             .env
@@ -496,7 +503,11 @@ fn wrap(
 fn name_column(prepared: &str, original: Option<&str>, offset: usize, var: &str) -> Option<usize> {
     let head = var.split('.').next()?;
     let before = prepared.get(..offset)?;
-    let tag = before.rfind("{{").into_iter().chain(before.rfind("{%")).max()?;
+    let tag = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max()?;
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut from = tag;
     while let Some(p) = prepared.get(from..).and_then(|t| t.find(head)) {
@@ -787,10 +798,22 @@ mod tests {
             ("x{{ d.nope.deeper }}y", "t.j2:1:5: 'd.nope' is undefined"),
             ("x{{ d['nope'] }}y", "t.j2:1:5: 'd.nope' is undefined"),
             ("a\n  {{ s.nope }}", "t.j2:2:6: 's.nope' is undefined"),
-            ("x{{ nope | default(omit) }}y", "t.j2:1:20: 'omit' is undefined"),
-            ("a\n{{ s | nosuchfilter }}", "t.j2:2:8: No filter named 'nosuchfilter'."),
-            ("{{ s is nosuchtest }}", "t.j2:1:9: No test named 'nosuchtest'."),
-            ("{% for u in [d] %}{{ u.nope }}{% endfor %}", "t.j2:1:22: 'u.nope' is undefined"),
+            (
+                "x{{ nope | default(omit) }}y",
+                "t.j2:1:20: 'omit' is undefined",
+            ),
+            (
+                "a\n{{ s | nosuchfilter }}",
+                "t.j2:2:8: No filter named 'nosuchfilter'.",
+            ),
+            (
+                "{{ s is nosuchtest }}",
+                "t.j2:1:9: No test named 'nosuchtest'.",
+            ),
+            (
+                "{% for u in [d] %}{{ u.nope }}{% endfor %}",
+                "t.j2:1:22: 'u.nope' is undefined",
+            ),
         ];
         for (src, want) in cases {
             assert_eq!(r(src, vars.clone()), format!("ERR {want}"), "{src}");
@@ -811,7 +834,10 @@ mod tests {
             ("x{{ ('a' if flag | bool) | upper }}y", "xy"),
             ("x{{ ('a' if flag | bool) | string }}y", "xy"),
             ("x{{ ('a' if flag | bool) is defined }}y", "xFalsey"),
-            ("x{% if ('a' if flag | bool) %}T{% else %}F{% endif %}y", "xFy"),
+            (
+                "x{% if ('a' if flag | bool) %}T{% else %}F{% endif %}y",
+                "xFy",
+            ),
             // upstream keystone.conf.j2's `connection =` line has this shape
             ("c = {{ 'a' if flag | bool }}{{ 'b' }}\n", "c = b\n"),
         ];
