@@ -146,8 +146,8 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                         format!("Error parsing host definition '{line}': empty"),
                     ));
                 };
-                let (hosts, port) =
-                    hostrange::expand_hostpattern(first).map_err(|m| err(lineno, m))?;
+                let (hosts, port) = hostrange::expand_hostpattern(first, data.host_entries)
+                    .map_err(|m| err(lineno, m))?;
                 if first.trim().ends_with(':') && port.is_none() {
                     return Err(err(lineno, format!(
                         "Invalid host pattern '{first}' supplied, ending in ':' is not allowed, this character is reserved to provide a port."
