@@ -72,7 +72,29 @@ pub fn load_sources<P: AsRef<Path>>(
     paths: &[P],
     options: &MergeOptions,
 ) -> crate::Result<Vec<RenderedSource>> {
+    Ok(load_sources_reporting(paths, options)?.0)
+}
+
+/// A source [`load_sources`] skipped (missing or unreadable, without `strict`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Skipped {
+    /// The path as given.
+    pub path: String,
+    /// Why it was skipped (the operating system's words).
+    pub reason: String,
+}
+
+/// [`load_sources`], also returning the sources it skipped, for callers
+/// that tell the user (the CLI says on stderr what it left out).
+///
+/// # Errors
+/// As [`load_sources`].
+pub fn load_sources_reporting<P: AsRef<Path>>(
+    paths: &[P],
+    options: &MergeOptions,
+) -> crate::Result<(Vec<RenderedSource>, Vec<Skipped>)> {
     let mut out = Vec::with_capacity(paths.len());
+    let mut skipped = Vec::new();
     for path in paths {
         let path = path.as_ref();
         let name = path.display().to_string();
@@ -89,6 +111,10 @@ pub fn load_sources<P: AsRef<Path>>(
                     }
                     .into());
                 }
+                skipped.push(Skipped {
+                    path: name,
+                    reason: e.to_string(),
+                });
                 continue;
             }
             Err(e) => return Err(IoError::new(PathBuf::from(path), e).into()),
@@ -110,7 +136,7 @@ pub fn load_sources<P: AsRef<Path>>(
         };
         out.push(RenderedSource { path: name, text });
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// Renders a source as kolla-ansible's merge_configs does: Ansible's
