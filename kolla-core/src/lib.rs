@@ -38,6 +38,7 @@ pub mod engine;
 pub mod error;
 mod fsutil;
 pub mod inventory;
+pub mod prechecks;
 mod pytext;
 pub mod set_configs;
 pub mod template;
