@@ -95,7 +95,7 @@ fn parse_error_names_file_and_line_and_exits_1() {
     assert!(out.is_empty());
     assert_eq!(
         err,
-        format!("error: {bad}:2: host range must specify equal-length begin and end formats\n")
+        format!("error: {bad}:2:1: host range must specify equal-length begin and end formats\n")
     );
     let (code, _, err) = kolla(&["--format", "json", "inventory", "-i", &bad, "list"]);
     assert_eq!(code, 1);

@@ -135,9 +135,14 @@ fn errors_name_file_and_line() {
             .unwrap_or_else(|| panic!("{file}: no location"));
         assert_eq!(loc.path, path.display().to_string(), "{file}");
         assert_eq!(loc.line, *line, "{file}");
+        // The column is where the offending line's text starts.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let raw = text.lines().nth(line - 1).unwrap();
+        let col = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
+        assert_eq!(loc.column, Some(col), "{file}");
         assert_eq!(
             err.to_string(),
-            format!("{}:{line}: {message}", path.display()),
+            format!("{}:{line}:{col}: {message}", path.display()),
             "{file}"
         );
     }

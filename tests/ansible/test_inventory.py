@@ -220,7 +220,7 @@ def test_plugin_reports_file_and_line(tmp_path: Path):
         check=False,
     )
     assert proc.returncode != 0
-    assert f"{bad}:2: host range must specify equal-length begin and end formats" in proc.stderr
+    assert f"{bad}:2:1: host range must specify equal-length begin and end formats" in proc.stderr
 
 
 def test_playbook_targets_kolla_groups_through_the_plugin(tmp_path: Path):

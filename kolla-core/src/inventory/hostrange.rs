@@ -403,14 +403,14 @@ mod tests {
         let err = Inventory::from_ini("chained.ini", &ini).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "chained.ini:12: host range takes the inventory past 1000000 hosts \
+            "chained.ini:12:1: host range takes the inventory past 1000000 hosts \
              (1000000 named before this line; each host counts once per line that names it)"
         );
         // One line alone keeps its own message.
         let err = Inventory::from_ini("one.ini", "[g]\nh[0:9999999]\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "one.ini:2: host range expands to more than 1000000 hosts"
+            "one.ini:2:1: host range expands to more than 1000000 hosts"
         );
         // The same hosts named again still count.
         let mut yaml = String::from("all:\n  children:\n");

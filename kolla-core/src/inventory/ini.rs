@@ -70,14 +70,20 @@ enum Pending {
 /// Parses INI inventory text into `data`. On any error nothing is kept by
 /// the caller (the whole file is rejected, as upstream rejects it).
 pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Error> {
-    let err = |line: usize, message: String| Error::Parse {
-        location: Location::new(origin, line),
-        message,
+    let lines = splitlines(text);
+    // Errors are about a whole line: the column is where its text starts.
+    let err = |line: usize, message: String| {
+        let raw = lines.get(line - 1).copied().unwrap_or("");
+        let column = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
+        Error::Parse {
+            location: Location::new(origin, line).with_column(column),
+            message,
+        }
     };
     let mut pending: IndexMap<String, Pending> = IndexMap::new();
     let mut group = super::data::UNGROUPED;
     let mut state = "hosts";
-    for (idx, raw) in splitlines(text).into_iter().enumerate() {
+    for (idx, raw) in lines.iter().copied().enumerate() {
         let lineno = idx + 1;
         let line = py_strip(raw);
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
