@@ -458,7 +458,7 @@ fn a_yaml_syntax_error_is_reported_as_yaml() {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
         for err in [
-            kolla_core::Error::from(Inventory::load(&[&path]).unwrap_err()),
+            Inventory::load(&[&path]).unwrap_err(),
             Inventory::parse_source_model(&path, &[]).unwrap_err(),
         ] {
             let loc = err.location().expect("a location").clone();
