@@ -148,12 +148,13 @@ fn check_judges_against_the_release_asked_for() {
     let (code, out, err) = kolla(&["inventory", "-i", old, "check", "--release", "7.0.0"]);
     assert_eq!((code, out.as_str()), (0, "no problems found\n"), "{err}");
     // ... and against the catalog's release its retired groups are unused.
-    let (code, out, _) = kolla(&["inventory", "-i", old, "check"]);
+    let (code, out, err) = kolla(&["inventory", "-i", old, "check"]);
     assert_eq!(code, 1);
     assert!(
         out.contains("unused-group: kibana:") && out.contains("22.2.0"),
         "{out}"
     );
+    assert!(err.contains("run check --release 7.0.0"), "{err}");
     let (code, _, err) = kolla(&["inventory", "-i", old, "check", "--release", "1.0"]);
     assert_eq!(code, 2, "an unknown release is a usage error: {err}");
     assert!(err.contains("4.0.0") && err.contains("22.2.0"), "{err}");

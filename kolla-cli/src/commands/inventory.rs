@@ -119,9 +119,41 @@ pub fn run(args: Args, format: Format, verbose: u8) -> anyhow::Result<ExitCode> 
                 }
             }
             if !findings.is_empty() {
+                if let Some(hint) = release_hint(&findings, &release) {
+                    eprintln!("hint: {hint}");
+                }
                 return Ok(ExitCode::from(1));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When most unused groups are groups of another release, the inventory
+/// was likely written for it: say which `--release` to try.
+fn release_hint(findings: &[kolla_core::inventory::Finding], release: &str) -> Option<String> {
+    let unused: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.kind == "unused-group")
+        .map(|f| f.subject.as_str())
+        .collect();
+    if unused.is_empty() {
+        return None;
+    }
+    kolla_core::inventory::RELEASES
+        .iter()
+        .filter(|r| **r != release)
+        .filter_map(|r| {
+            let known = kolla_core::inventory::known_groups(r)?;
+            let hits = unused.iter().filter(|g| known.contains(g)).count();
+            (hits * 2 > unused.len()).then_some((hits, *r))
+        })
+        .max()
+        .map(|(hits, r)| {
+            format!(
+                "{hits} of the {} unused groups are kolla-ansible {r} groups; \
+                 for an inventory written for {r}, run check --release {r}",
+                unused.len()
+            )
+        })
 }
