@@ -98,6 +98,10 @@ CASES = {
     "regex-err-pattern": "x\n{{ 'a' | regex_replace('(a', 'b') }}",
     "regex-err-group": "{{ 'a' | regex_replace('(a)', '\\2') }}",
     "regex-err-test": "{{ 'a' is search('[a') }}",
+    # An inline `if` without `else` yields Jinja's Undefined: printed as nothing, empty in `~` and string filters.
+    "inline-if": "x{{ 'a' if off }}y {{ 'a' if flag }} {{ ('a' if off) ~ 'b' }} {{ ('a' if off) | upper }}|{{ ('a' if off) | string }}| {{ ('a' if off) is defined }} {% if ('a' if off) %}T{% else %}F{% endif %} {{ nothing }}|{{ d.nope is defined }} {{ d.c.nope is defined }}\nconnection = mysql+pymysql://{{ 'u' if off }}{{ name }}@{{ 'h' }}\n",
+    "undefined-attr-chain": "{{ d.nope.deeper }}\n",
+    "unknown-filter": "x\n{{ name | nosuchfilter }}\n",
     "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
     # Python's `%`: formatting with a tuple literal (one argument per item) or
     # any other value (the one argument, a list too), and Python's modulo.

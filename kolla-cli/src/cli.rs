@@ -17,6 +17,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// Print more details (warnings list what they are about).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -50,19 +54,27 @@ pub enum Command {
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
+///
+/// A closed stdout or stderr (`kolla inventory list | head -2`) ends the
+/// command quietly with exit 0, as ripgrep and most Unix tools that catch
+/// `EPIPE` do: an error whose cause is a broken pipe is not reported (there
+/// is nowhere to report it), and a `println!` that hits a closed pipe exits
+/// instead of panicking.
 pub fn execute() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
         Command::Container(args) => commands::container::run(args, cli.format),
         Command::Images(args) => commands::images::run(args, cli.format),
         Command::MergeIni(args) => commands::merge_ini::run(args, cli.format),
-        Command::Inventory(args) => commands::inventory::run(args, cli.format),
+        Command::Inventory(args) => commands::inventory::run(args, cli.format, cli.verbose),
         Command::MergeYaml(args) => commands::yaml::merge(args, cli.format),
         Command::Render(args) => commands::yaml::render(args, cli.format),
     };
     match result {
         Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             report(&err, cli.format);
             ExitCode::from(1)
@@ -70,12 +82,58 @@ pub fn execute() -> ExitCode {
     }
 }
 
-/// Prints an error with its whole cause chain to stderr.
+/// Whether the error comes from writing to a closed pipe.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Makes `print!`-family macros that fail on a closed pipe end the process
+/// with exit 0 instead of a panic (std reports such a failure as a panic
+/// "failed printing to stdout: Broken pipe"). Other panics keep the default
+/// hook.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if payload.starts_with("failed printing to std") && payload.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
+/// The causes of `err` worth printing: each one that the message before it
+/// does not already say (a wrapper that prints `path: reason` and then its
+/// source `reason` would say the same thing twice).
+fn causes(err: &anyhow::Error) -> Vec<String> {
+    let mut said = err.to_string();
+    let mut out = Vec::new();
+    for cause in err.chain().skip(1) {
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            out.push(text.clone());
+        }
+        said = text;
+    }
+    out
+}
+
+/// Prints an error with its cause chain to stderr (nothing when stderr is
+/// closed: there is nowhere left to say it).
 fn report(err: &anyhow::Error, format: Format) {
+    use std::io::Write;
     let core = err.downcast_ref::<kolla_core::Error>();
-    match format {
+    let mut stderr = std::io::stderr().lock();
+    let _ = match format {
         Format::Json => {
-            let chain: Vec<String> = err.chain().skip(1).map(|c| c.to_string()).collect();
             let loc = core.and_then(|e| e.location());
             let value = serde_json::json!({
                 "error": err.to_string(),
@@ -83,15 +141,14 @@ fn report(err: &anyhow::Error, format: Format) {
                 "path": core.and_then(|e| e.path()),
                 "line": loc.map(|l| l.line),
                 "column": loc.and_then(|l| l.column),
-                "causes": chain,
+                "causes": causes(err),
             });
-            eprintln!("{value}");
+            writeln!(stderr, "{value}")
         }
-        Format::Text => {
-            eprintln!("error: {err}");
-            for cause in err.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
-        }
-    }
+        Format::Text => writeln!(stderr, "error: {err}").and_then(|()| {
+            causes(err)
+                .iter()
+                .try_for_each(|c| writeln!(stderr, "  caused by: {c}"))
+        }),
+    };
 }

@@ -96,3 +96,41 @@ fn prechecks_runs_a_container_on_the_real_engine() {
     assert_eq!(v["exit_code"], 0);
     assert_eq!(v["output"], "kolla-rs prechecks: container ran\n");
 }
+
+/// `kolla ... | head -2`: a closed pipe on stdout and stderr ends the
+/// command quietly with exit 0 (no panic, exit 101 before), whichever way
+/// the output is printed.
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("big.ini");
+    // Far more than a pipe buffer (64 KiB) of output.
+    let mut text = String::from("[compute]\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("compute{i:05} api_interface=eth0\n"));
+    }
+    text.push_str("[nova-compute:children]\ncompute\n");
+    std::fs::write(&inv, text).unwrap();
+    for args in [
+        "inventory -i INV list",
+        "--format json inventory -i INV list",
+        "inventory -i INV graph --vars",
+        "inventory -i INV hosts all",
+    ] {
+        let script = format!(
+            "\"$KOLLA\" {} 2>&1 | head -2 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            args.replace("INV", &inv.display().to_string())
+        );
+        let out = Command::new("bash")
+            .args(["-c", &script])
+            .env("KOLLA", env!("CARGO_BIN_EXE_kolla"))
+            .output()
+            .unwrap();
+        let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(
+            status == "0",
+            "{args}: exit {status}, stderr {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

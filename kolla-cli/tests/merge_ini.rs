@@ -125,6 +125,13 @@ fn missing_sources_skip_or_fail_with_strict() {
     let out = kolla(&["merge-ini", m]);
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
+    // The CLI says what it left out (the plugin skips silently, as upstream).
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "skipped {m}: No such file or directory (os error 2) (--strict makes this an error)\n"
+        )
+    );
     let out = kolla(&["--format", "json", "merge-ini", "--strict", m]);
     assert_eq!(out.status.code(), Some(1));
     let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
@@ -221,7 +228,7 @@ fn includes_search_the_search_path_then_the_source_directory() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("nova.conf:2: ") && err.contains("common.j2"),
+        err.contains("nova.conf:2:4: ") && err.contains("common.j2"),
         "{err}"
     );
 }

@@ -142,7 +142,7 @@ fn merge_yaml_errors_carry_file_and_line() {
     std::fs::write(&b, "a: 1\nb: {{ nope }}\n").unwrap();
     let out = kolla(&["merge-yaml", b.to_str().unwrap()]);
     assert!(
-        text(&out.stderr).contains("b.yml:2: 'nope' is undefined"),
+        text(&out.stderr).contains("b.yml:2:7: 'nope' is undefined"),
         "{}",
         text(&out.stderr)
     );
@@ -171,10 +171,27 @@ fn render_prints_or_fails_with_location() {
     let out = kolla(&["render", t.to_str().unwrap(), "-e", "debug=no"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("nova.conf.j2:5: 'port' is undefined"),
+        text(&out.stderr).contains("nova.conf.j2:5:11: 'port' is undefined"),
         "{}",
         text(&out.stderr)
     );
+    // --format json fills the location fields, and says the cause once.
+    let out = kolla(&[
+        "--format",
+        "json",
+        "render",
+        t.to_str().unwrap(),
+        "-e",
+        "debug=no",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(text(&out.stderr).trim()).unwrap();
+    assert_eq!(v["kind"], "template");
+    assert_eq!(v["path"], t.to_str().unwrap());
+    assert_eq!(
+        (v["line"].as_u64(), v["column"].as_u64()),
+        (Some(5), Some(11))
+    );
+    assert_eq!(v["causes"], serde_json::json!([]));
 
     // Includes are found next to the template.
     std::fs::write(dir.path().join("part.j2"), "x = {{ port }}\n").unwrap();
@@ -219,7 +236,7 @@ fn render_prints_or_fails_with_location() {
     // An undefined variable in the included template is named there.
     let out = kolla(&["render", inc.to_str().unwrap()]);
     assert!(
-        text(&out.stderr).contains("part.j2:1: 'port' is undefined"),
+        text(&out.stderr).contains("part.j2:1:8: 'port' is undefined"),
         "{}",
         text(&out.stderr)
     );

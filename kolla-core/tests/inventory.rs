@@ -135,9 +135,14 @@ fn errors_name_file_and_line() {
             .unwrap_or_else(|| panic!("{file}: no location"));
         assert_eq!(loc.path, path.display().to_string(), "{file}");
         assert_eq!(loc.line, *line, "{file}");
+        // The column is where the offending line's text starts.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let raw = text.lines().nth(line - 1).unwrap();
+        let col = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
+        assert_eq!(loc.column, Some(col), "{file}");
         assert_eq!(
             err.to_string(),
-            format!("{}:{line}: {message}", path.display()),
+            format!("{}:{line}:{col}: {message}", path.display()),
             "{file}"
         );
     }
@@ -406,4 +411,98 @@ fn ten_thousand_host_inventories_list_exactly_as_ansible_does() {
             .collect();
         assert_eq!(got, want, "{}", src.display());
     }
+}
+
+/// Every stock inventory of a release passes `check` against that
+/// release's groups (7.0.0's site.yml targets chrony, kafka, kibana, ...),
+/// and the default release is the catalog's (22.2.0).
+#[test]
+fn stock_inventories_pass_the_check_of_their_release() {
+    for release in kolla_core::inventory::RELEASES {
+        for kind in ["multinode", "all-in-one"] {
+            let inv =
+                Inventory::load(&[inputs().join(format!("upstream/{kind}-{release}"))]).unwrap();
+            let findings = inv.check_release(release).unwrap();
+            assert!(findings.is_empty(), "{kind}-{release}: {findings:?}");
+        }
+    }
+    let stock = Inventory::load(&[inputs().join("upstream/multinode-22.2.0")]).unwrap();
+    assert!(stock.check().is_empty());
+    assert_eq!(kolla_core::inventory::DEFAULT_RELEASE, "22.2.0");
+    // 7.0.0's inventory against 22.2.0: its retired groups are unused.
+    let old = Inventory::load(&[inputs().join("upstream/multinode-7.0.0")]).unwrap();
+    let findings = old.check();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind == "unused-group" && f.subject == "kibana"),
+        "{findings:?}"
+    );
+    let err = old.check_release("1.0.0").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown kolla-ansible release \"1.0.0\" (known: 4.0.0, 7.0.0, 22.2.0, master)"
+    );
+}
+
+/// A YAML inventory with a syntax error reports the YAML error with line
+/// and column (as Ansible's yaml plugin does first), not the INI reader's
+/// `Invalid host pattern 'all:'`; so does the per-file parse the
+/// `kolla_rs` inventory plugin uses. A file that reads as INI keeps the
+/// INI error.
+#[test]
+fn a_yaml_syntax_error_is_reported_as_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "all:\n  hosts:\n    h1:\n   bad: [\n";
+    for name in ["bad.yml", "bad"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        for err in [
+            Inventory::load(&[&path]).unwrap_err(),
+            Inventory::parse_source_model(&path, &[]).unwrap_err(),
+        ] {
+            let loc = err.location().expect("a location").clone();
+            assert_eq!(loc.path, path.display().to_string());
+            assert_eq!(loc.line, 4, "{err}");
+            assert!(loc.column.is_some(), "{err}");
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with(&format!("{}:4:", path.display()))
+                    && msg.contains("YAML parsing failed")
+                    && msg.contains("read as INI instead"),
+                "{msg}"
+            );
+        }
+    }
+    // An INI file whose own syntax is wrong keeps the INI error.
+    let ini = dir.path().join("hosts");
+    std::fs::write(&ini, "[control]\nc1 novalue\n").unwrap();
+    let err = Inventory::load(&[&ini]).unwrap_err().to_string();
+    assert!(
+        err.contains(":2:") && err.contains("Expected key=value") && !err.contains("YAML"),
+        "{err}"
+    );
+}
+
+/// A pattern term that names no group and no host: Ansible's warning.
+#[test]
+fn unmatched_patterns_warn_as_ansible_does() {
+    let inv = multinode();
+    let (hosts, warnings) = inv.hosts_in_with_warnings("nosuchgroup").unwrap();
+    assert!(hosts.is_empty());
+    assert_eq!(
+        warnings,
+        ["Could not match supplied host pattern, ignoring: nosuchgroup"]
+    );
+    let (hosts, warnings) = inv
+        .hosts_in_with_warnings("nova-api:!nosuch:&control")
+        .unwrap();
+    assert_eq!(hosts, ["control01", "control02", "control03"]);
+    assert_eq!(
+        warnings,
+        ["Could not match supplied host pattern, ignoring: nosuch"]
+    );
+    // An existing empty group is no mismatch.
+    let empty = Inventory::from_ini("i", "[g]\nh\n[empty]\n").unwrap();
+    assert!(empty.hosts_in_with_warnings("empty").unwrap().1.is_empty());
 }

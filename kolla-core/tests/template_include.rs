@@ -78,14 +78,17 @@ fn an_undefined_variable_in_an_included_template_is_named_with_its_line() {
     let e = render(&src.join("case-undefined-in-include.j2")).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "undefined.j2:3: 'missing_in_include' is undefined"
+        "undefined.j2:3:15: 'missing_in_include' is undefined"
     );
     assert_eq!(e.location().unwrap().line, 3);
     let e = render(&src.join("case-undefined-attr-in-include.j2")).unwrap_err();
-    assert_eq!(e.to_string(), "undefined-attr.j2:1: 'd.nope' is undefined");
+    assert_eq!(
+        e.to_string(),
+        "undefined-attr.j2:1:4: 'd.nope' is undefined"
+    );
     let e = render(&src.join("case-missing.j2")).unwrap_err();
     assert!(
-        e.to_string().starts_with("case-missing.j2:2: ") && e.to_string().contains("nowhere.j2"),
+        e.to_string().starts_with("case-missing.j2:2:4: ") && e.to_string().contains("nowhere.j2"),
         "{e}"
     );
 }

@@ -81,7 +81,7 @@ def test_render_template_text_and_path(tmp_path: Path) -> None:
     t.write_text("[DEFAULT]\n\nport = {{ nova_api_port }}\n")
     with pytest.raises(kolla_rs.TemplateError) as e:
         kolla_rs.render_template(t)
-    assert str(e.value) == f"{t}:3: 'nova_api_port' is undefined"
+    assert str(e.value) == f"{t}:3:11: 'nova_api_port' is undefined"
     assert e.value.path == str(t) and e.value.line == 3
     assert kolla_rs.render_template(str(t), {"nova_api_port": 8774}) == "[DEFAULT]\n\nport = 8774\n"
     with pytest.raises(kolla_rs.TemplateError) as e:
@@ -134,7 +134,7 @@ def test_search_path_then_own_directory(tmp_path: Path) -> None:
     # An undefined variable inside an included template is named there.
     with pytest.raises(kolla_rs.TemplateError) as e:
         kolla_rs.render_template(t, search_path=dirs)
-    assert str(e.value) == "part.j2:1: 'x' is undefined"
+    assert str(e.value) == "part.j2:1:14: 'x' is undefined"
     y = src / "y.yml"
     y.write_text("a:\n{% include 'item.j2' %}\n")
     (play / "templates" / "item.j2").write_text("  - {{ x }}\n")

@@ -220,7 +220,29 @@ def test_plugin_reports_file_and_line(tmp_path: Path):
         check=False,
     )
     assert proc.returncode != 0
-    assert f"{bad}:2: host range must specify equal-length begin and end formats" in proc.stderr
+    assert f"{bad}:2:1: host range must specify equal-length begin and end formats" in proc.stderr
+
+
+def test_plugin_reports_a_yaml_syntax_error_as_yaml(tmp_path: Path):
+    bad = tmp_path / "inventory.yml"
+    bad.write_text("all:\n  hosts:\n    h1:\n   bad: [\n")
+    env = ansible_env(
+        tmp_path,
+        ANSIBLE_INVENTORY_PLUGINS=plugin_paths()["ANSIBLE_INVENTORY_PLUGINS"],
+        ANSIBLE_INVENTORY_ENABLED="kolla_rs",
+        ANSIBLE_INVENTORY_UNPARSED_FAILED="1",
+    )
+    proc = subprocess.run(
+        [str(BIN / "ansible-inventory"), "-i", str(bad), "--list"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    # The YAML error with line and column, not the INI reader's "Invalid host pattern 'all:'" alone.
+    assert f"{bad}:4:" in proc.stderr and "YAML parsing failed" in proc.stderr, proc.stderr
 
 
 def test_playbook_targets_kolla_groups_through_the_plugin(tmp_path: Path):

@@ -1,4 +1,8 @@
-//! One module per subcommand: parse, call kolla-core, print.
+//! One module per subcommand: parse, call kolla-core, print. The argument
+//! groups several commands share ([`VarArgs`], [`SearchArgs`], [`OutArgs`])
+//! live here, so each option has one name and one syntax everywhere.
+
+use std::path::PathBuf;
 
 pub mod container;
 pub mod images;
@@ -13,4 +17,73 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()?)
+}
+
+/// Variables for templating, as `ansible-playbook` takes them.
+#[derive(Debug, clap::Args)]
+pub struct VarArgs {
+    /// A YAML or JSON file of variables (repeatable; later files win).
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars: Vec<PathBuf>,
+    /// Extra variables: KEY=VALUE pairs, a YAML/JSON mapping, or @FILE
+    /// (repeatable; they win over --vars).
+    #[arg(short = 'e', long = "extra-vars", value_name = "KEY=VALUE")]
+    pub extra: Vec<String>,
+}
+
+impl VarArgs {
+    /// The variables, merged in order.
+    pub fn load(&self) -> anyhow::Result<serde_json::Value> {
+        let mut vars = kolla_core::template::Vars::new();
+        for f in &self.vars {
+            vars.add_file(f)?;
+        }
+        for e in &self.extra {
+            vars.add_extra(e)?;
+        }
+        Ok(vars.into_value())
+    }
+}
+
+/// Where `{% include %}`, `{% import %}` and `{% extends %}` look.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// A directory that includes, imports and extends search before the
+    /// source's own directory (repeatable, in order). Ansible searches the
+    /// playbook directory, then its templates/, then the source's own
+    /// directory: pass --search-path PLAYBOOK --search-path PLAYBOOK/templates.
+    #[arg(long = "search-path", value_name = "DIR")]
+    pub search_path: Vec<PathBuf>,
+}
+
+/// Where the result goes.
+#[derive(Debug, clap::Args)]
+pub struct OutArgs {
+    /// Write the result to DEST (atomically) instead of printing it.
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "dest",
+        value_name = "DEST"
+    )]
+    pub dest: Option<PathBuf>,
+    /// Octal mode for DEST, e.g. 0660.
+    #[arg(long, requires = "dest", value_parser = parse_mode)]
+    pub mode: Option<u32>,
+}
+
+impl OutArgs {
+    /// Writes `bytes` to DEST, if one was given (atomically, with --mode).
+    pub fn write(&self, bytes: &[u8]) -> anyhow::Result<()> {
+        if let Some(dest) = &self.dest {
+            kolla_core::ini::write_atomic(dest, bytes, self.mode)
+                .map_err(kolla_core::Error::from)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_mode(text: &str) -> Result<u32, String> {
+    kolla_core::ini::parse_mode(text)
+        .ok_or_else(|| format!("{text:?} is not an octal mode like 0660"))
 }

@@ -5,57 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use kolla_core::source::{merge_yaml_files, Missing, Pipeline};
-use kolla_core::template::Vars;
-use kolla_core::yaml::merge::{write_atomic, MergeOptions};
+use kolla_core::yaml::merge::MergeOptions;
 
+use super::{OutArgs, SearchArgs, VarArgs};
 use crate::cli::Format;
-
-/// Variables for templating, as `ansible-playbook` takes them.
-#[derive(Debug, clap::Args)]
-pub struct VarArgs {
-    /// A YAML or JSON file of variables (repeatable; later files win).
-    #[arg(long = "vars", value_name = "FILE")]
-    pub vars: Vec<PathBuf>,
-    /// Extra variables: KEY=VALUE pairs, a YAML/JSON mapping, or @FILE
-    /// (repeatable; they win over --vars).
-    #[arg(short = 'e', long = "extra-vars", value_name = "KEY=VALUE")]
-    pub extra: Vec<String>,
-}
-
-impl VarArgs {
-    fn load(&self) -> anyhow::Result<serde_json::Value> {
-        let mut vars = Vars::new();
-        for f in &self.vars {
-            vars.add_file(f)?;
-        }
-        for e in &self.extra {
-            vars.add_extra(e)?;
-        }
-        Ok(vars.into_value())
-    }
-}
-
-/// Where `{% include %}`, `{% import %}` and `{% extends %}` look.
-#[derive(Debug, clap::Args)]
-pub struct SearchArgs {
-    /// A directory that includes, imports and extends search before the
-    /// template's own directory (repeatable, in order). Ansible searches the
-    /// playbook directory, then its templates/, then the template's own
-    /// directory: pass --search-path PLAYBOOK --search-path PLAYBOOK/templates.
-    #[arg(long = "search-path", value_name = "DIR")]
-    pub search_path: Vec<PathBuf>,
-}
-
-/// Where the result goes.
-#[derive(Debug, clap::Args)]
-pub struct OutArgs {
-    /// Write here (atomically) instead of printing to stdout.
-    #[arg(short = 'o', long = "dest", value_name = "DEST")]
-    pub dest: Option<PathBuf>,
-    /// Octal mode for DEST, e.g. 0660.
-    #[arg(long, requires = "dest")]
-    pub mode: Option<String>,
-}
 
 /// Arguments of `kolla merge-yaml`.
 #[derive(Debug, clap::Args)]
@@ -94,9 +47,7 @@ pub struct RenderArgs {
 }
 
 fn emit(text: &str, out: &OutArgs, format: Format) -> anyhow::Result<ExitCode> {
-    if let Some(dest) = &out.dest {
-        write_atomic(dest, text, out.mode.as_deref())?;
-    }
+    out.write(text.as_bytes())?;
     match (format, &out.dest) {
         (Format::Json, dest) => println!(
             "{}",
@@ -142,6 +93,7 @@ pub fn render(args: RenderArgs, format: Format) -> anyhow::Result<ExitCode> {
         ),
         ..Default::default()
     };
-    let text = kolla_core::template::render_with(&name, &source, &vars, &opts)?;
+    let text = kolla_core::template::render_with(&name, &source, &vars, &opts)
+        .map_err(kolla_core::Error::from)?;
     emit(&text, &args.out, format)
 }

@@ -36,7 +36,8 @@ pub use crate::fsutil::{parse_mode, write_atomic};
 pub use explain::Explanation;
 pub use merge::{merge_texts, IniMerge, ORPHAN_SECTION};
 pub use source::{
-    explain_files, load_sources, merge_files, merge_files_explained, merge_rendered, MergeOptions,
+    explain_files, load_sources, load_sources_reporting, merge_files, merge_files_explained,
+    merge_rendered, MergeOptions,
 };
 
 /// A config merge failed.

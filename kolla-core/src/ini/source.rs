@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Error, Explanation, IniMerge};
-use crate::source::{read_sources, Missing, Pipeline, RenderedSource};
+use crate::source::{read_sources, Missing, Pipeline, RenderedSource, Skipped};
 
 /// How to read and merge a list of source files.
 #[derive(Debug, Clone)]
@@ -44,6 +44,18 @@ pub fn load_sources<P: AsRef<Path>>(
     paths: &[P],
     options: &MergeOptions,
 ) -> crate::Result<Vec<RenderedSource>> {
+    Ok(load_sources_reporting(paths, options)?.0)
+}
+
+/// [`load_sources`], also returning the sources it skipped, for callers
+/// that tell the user (the CLI says on stderr what it left out).
+///
+/// # Errors
+/// As [`load_sources`].
+pub fn load_sources_reporting<P: AsRef<Path>>(
+    paths: &[P],
+    options: &MergeOptions,
+) -> crate::Result<(Vec<RenderedSource>, Vec<Skipped>)> {
     let pipeline = Pipeline {
         vars: &options.vars,
         search_path: &options.search_path,
@@ -53,7 +65,7 @@ pub fn load_sources<P: AsRef<Path>>(
             Missing::Skip
         },
     };
-    Ok(read_sources(paths, &pipeline)?.0)
+    read_sources(paths, &pipeline)
 }
 
 /// Merges rendered sources into one [`IniMerge`] (which borrows them).

@@ -5,185 +5,34 @@ use std::collections::BTreeSet;
 use super::data::{ALL, UNGROUPED};
 use super::Inventory;
 
-/// Every group name in kolla-ansible's `multinode` inventory (master), the
-/// names a typo is measured against.
-pub const KNOWN_GROUPS: &[&str] = &[
-    "control",
-    "network",
-    "compute",
-    "monitoring",
-    "storage",
-    "deployment",
-    "baremetal",
-    "tls-backend",
-    "common",
-    "collectd",
-    "grafana",
-    "etcd",
-    "prometheus",
-    "hacluster",
-    "hacluster-remote",
-    "loadbalancer",
-    "mariadb",
-    "rabbitmq",
-    "keystone",
-    "glance",
-    "nova",
-    "neutron",
-    "openvswitch",
-    "cinder",
-    "cloudkitty",
-    "memcached",
-    "horizon",
-    "barbican",
-    "heat",
-    "ironic",
-    "magnum",
-    "mistral",
-    "manila",
-    "ceilometer",
-    "aodh",
-    "cyborg",
-    "gnocchi",
-    "tacker",
-    "trove",
-    "watcher",
-    "octavia",
-    "designate",
-    "placement",
-    "bifrost",
-    "skyline",
-    "valkey",
-    "blazar",
-    "letsencrypt",
-    "cron",
-    "fluentd",
-    "kolla_logs",
-    "kolla_toolbox",
-    "opensearch",
-    "opensearch-dashboards",
-    "glance-api",
-    "nova-api",
-    "nova-conductor",
-    "nova-metadata",
-    "nova-super-conductor",
-    "nova-novncproxy",
-    "nova-scheduler",
-    "nova-spicehtml5proxy",
-    "nova-compute-ironic",
-    "nova-serialproxy",
-    "ironic-neutron-agent",
-    "neutron-bgp-dragent",
-    "neutron-dhcp-agent",
-    "neutron-l3-agent",
-    "neutron-metadata-agent",
-    "neutron-metering-agent",
-    "neutron-periodic-worker",
-    "neutron-rpc-server",
-    "neutron-server",
-    "neutron-ovn-agent",
-    "neutron-ovn-maintenance-worker",
-    "neutron-ovn-metadata-agent",
-    "neutron-ovn-vpn-agent",
-    "cinder-api",
-    "cinder-backup",
-    "cinder-backup-lvm",
-    "cinder-backup-multiple",
-    "cinder-scheduler",
-    "cinder-volume",
-    "cinder-volume-lvm",
-    "cinder-volume-multiple",
-    "cloudkitty-api",
-    "cloudkitty-processor",
-    "iscsid",
-    "tgtd",
-    "manila-api",
-    "manila-scheduler",
-    "manila-share",
-    "manila-data",
-    "barbican-api",
-    "barbican-keystone-listener",
-    "barbican-worker",
-    "heat-api",
-    "heat-api-cfn",
-    "heat-engine",
-    "ironic-api",
-    "ironic-conductor",
-    "ironic-dnsmasq",
-    "ironic-tftp",
-    "ironic-http",
-    "magnum-api",
-    "magnum-conductor",
-    "mistral-api",
-    "mistral-executor",
-    "mistral-engine",
-    "mistral-event-engine",
-    "ceilometer-central",
-    "ceilometer-notification",
-    "ceilometer-compute",
-    "ceilometer-ipmi",
-    "aodh-api",
-    "aodh-evaluator",
-    "aodh-listener",
-    "aodh-notifier",
-    "cyborg-api",
-    "cyborg-agent",
-    "cyborg-conductor",
-    "gnocchi-api",
-    "gnocchi-statsd",
-    "gnocchi-metricd",
-    "trove-api",
-    "trove-conductor",
-    "trove-taskmanager",
-    "multipathd",
-    "watcher-api",
-    "watcher-engine",
-    "watcher-applier",
-    "octavia-api",
-    "octavia-driver-agent",
-    "octavia-health-manager",
-    "octavia-housekeeping",
-    "octavia-worker",
-    "designate-api",
-    "designate-central",
-    "designate-producer",
-    "designate-mdns",
-    "designate-worker",
-    "designate-sink",
-    "designate-backend-bind9",
-    "placement-api",
-    "skyline-apiserver",
-    "skyline-console",
-    "tacker-server",
-    "tacker-conductor",
-    "blazar-api",
-    "blazar-manager",
-    "prometheus-node-exporter",
-    "prometheus-mysqld-exporter",
-    "prometheus-memcached-exporter",
-    "prometheus-cadvisor",
-    "prometheus-alertmanager",
-    "prometheus-openstack-exporter",
-    "prometheus-elasticsearch-exporter",
-    "prometheus-blackbox-exporter",
-    "prometheus-libvirt-exporter",
-    "prometheus-openstack-network-exporter",
-    "prometheus-valkey-exporter",
-    "masakari-api",
-    "masakari-engine",
-    "masakari-hostmonitor",
-    "masakari-instancemonitor",
-    "ovn-controller",
-    "ovn-controller-compute",
-    "ovn-controller-network",
-    "ovn-database",
-    "ovn-northd",
-    "ovn-nb-db",
-    "ovn-sb-db",
-    "ovn-sb-db-relay",
-    "letsencrypt-webserver",
-    "letsencrypt-lego",
-];
+/// The kolla-ansible releases whose group names are known (oldest first).
+pub const RELEASES: &[&str] = &["4.0.0", "7.0.0", "22.2.0", "master"];
+
+/// The release an inventory is judged against unless told otherwise: the
+/// one the service catalog follows.
+pub const DEFAULT_RELEASE: &str = "22.2.0";
+
+/// Every group name kolla-ansible knows at `release` (one of [`RELEASES`]):
+/// the groups its own multinode and all-in-one inventories declare, the
+/// groups its site.yml plays target and its services' container groups
+/// (`scripts/gen-known-groups.py` extracts them), sorted.
+///
+/// ```
+/// let groups = kolla_core::inventory::known_groups("7.0.0").unwrap();
+/// assert!(groups.contains(&"kibana") && groups.contains(&"chrony"));
+/// assert!(!kolla_core::inventory::known_groups("22.2.0").unwrap().contains(&"kibana"));
+/// assert!(kolla_core::inventory::known_groups("1.0.0").is_none());
+/// ```
+pub fn known_groups(release: &str) -> Option<Vec<&'static str>> {
+    let text = match release {
+        "4.0.0" => include_str!("groups/4.0.0.txt"),
+        "7.0.0" => include_str!("groups/7.0.0.txt"),
+        "22.2.0" => include_str!("groups/22.2.0.txt"),
+        "master" => include_str!("groups/master.txt"),
+        _ => return None,
+    };
+    Some(text.lines().filter(|l| !l.is_empty()).collect())
+}
 
 /// Groups that hold servers rather than map services.
 const HOST_GROUPS: &[&str] = &[
@@ -229,22 +78,25 @@ fn one_edit(a: &str, b: &str) -> bool {
     short[i..] == long[i + 1..]
 }
 
-pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
+pub(crate) fn check(inv: &Inventory, release: &str) -> Result<Vec<Finding>, super::Error> {
+    let known_list = known_groups(release).ok_or_else(|| super::Error::UnknownRelease {
+        release: release.to_string(),
+    })?;
     let d = &inv.data;
     let mut out = Vec::new();
-    let known: BTreeSet<&str> = KNOWN_GROUPS.iter().copied().collect();
+    let known: BTreeSet<&str> = known_list.iter().copied().collect();
 
     // Group names one edit away from a known kolla group.
     for g in d.groups.values() {
         if known.contains(g.name.as_str()) || g.name == "all" || g.name == "ungrouped" {
             continue;
         }
-        if let Some(k) = KNOWN_GROUPS.iter().find(|k| one_edit(k, &g.name)) {
+        if let Some(k) = known_list.iter().find(|k| one_edit(k, &g.name)) {
             out.push(Finding {
                 kind: "group-typo",
                 subject: g.name.clone(),
                 message: format!(
-                    "group '{}' is one edit away from kolla's '{k}'; a typo?",
+                    "group '{}' is one edit away from kolla's '{k}' ({release}); a typo?",
                     g.name
                 ),
             });
@@ -265,7 +117,7 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
                 kind: "unused-group",
                 subject: g.name.clone(),
                 message: format!(
-                    "group '{}' is no child of any group and no kolla play targets it",
+                    "group '{}' is no child of any group and no kolla {release} play targets it",
                     g.name
                 ),
             });
@@ -333,7 +185,7 @@ pub(crate) fn check(inv: &Inventory) -> Vec<Finding> {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

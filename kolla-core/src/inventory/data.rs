@@ -42,10 +42,29 @@ pub(crate) struct Data {
     pub groups: FastMap<String, Group>,
     pub hosts: FastMap<String, Host>,
     pub warnings: Vec<String>,
+    /// Hosts named so far, each once per line (or YAML entry) naming it:
+    /// the count `hostrange::MAX_EXPANSION` caps.
+    pub host_entries: usize,
 }
 
 pub(crate) const INVALID_GROUP_CHARS: &str =
     "Invalid characters were found in group names but not replaced, use -vvvv to see details";
+
+/// The characters that make `name` an invalid Ansible variable name (a
+/// leading digit, and anything but letters, digits and `_`), sorted and
+/// without repeats: what Ansible's `-vvvv` detail of
+/// [`INVALID_GROUP_CHARS`] lists.
+pub(crate) fn invalid_group_chars(name: &str) -> Vec<char> {
+    let mut bad: Vec<char> = name
+        .chars()
+        .enumerate()
+        .filter(|&(i, c)| !(c == '_' || c.is_alphanumeric()) || (i == 0 && c.is_numeric()))
+        .map(|(_, c)| c)
+        .collect();
+    bad.sort_unstable();
+    bad.dedup();
+    bad
+}
 
 impl Data {
     pub fn new() -> Self {
@@ -53,6 +72,7 @@ impl Data {
             groups: FastMap::default(),
             hosts: FastMap::default(),
             warnings: Vec::new(),
+            host_entries: 0,
         };
         d.add_group("all");
         d.add_group("ungrouped");
@@ -70,11 +90,7 @@ impl Data {
 
     /// Warns, as `to_safe_group_name` does, about names Ansible would not accept as variables.
     pub fn check_group_name(&mut self, name: &str) {
-        let mut chars = name.chars();
-        let bad_first = chars
-            .next()
-            .is_some_and(|c| c.is_numeric() || !(c == '_' || c.is_alphanumeric()));
-        if bad_first || name.chars().any(|c| !(c == '_' || c.is_alphanumeric())) {
+        if !invalid_group_chars(name).is_empty() {
             self.warn(INVALID_GROUP_CHARS);
         }
     }
@@ -176,6 +192,7 @@ impl Data {
         if name.is_empty() {
             return Err("Invalid empty host name provided: ".into());
         }
+        self.host_entries += 1;
         let h = match self.hosts.get_index_of(name) {
             Some(h) => h,
             None => {

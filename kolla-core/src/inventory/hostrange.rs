@@ -5,9 +5,24 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// The most hosts one pattern may expand to. Upstream has no limit (and
+/// The most hosts one inventory may name: every host line (or YAML host
+/// entry) counts each host it names, so that neither one range nor many
+/// ranges in a small file can exhaust memory. Upstream has no limit (and
 /// runs out of memory); see docs/deviations.md.
 pub const MAX_EXPANSION: usize = 1_000_000;
+
+/// The error for a pattern that would take the inventory past
+/// [`MAX_EXPANSION`] hosts; `used` is what earlier lines already named.
+fn too_many(used: usize) -> String {
+    if used == 0 {
+        format!("host range expands to more than {MAX_EXPANSION} hosts")
+    } else {
+        format!(
+            "host range takes the inventory past {MAX_EXPANSION} hosts \
+             ({used} named before this line; each host counts once per line that names it)"
+        )
+    }
+}
 
 fn hostport_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -169,8 +184,10 @@ fn py_int(s: &str) -> Result<i64, String> {
 
 const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-/// Expands every `[begin:end(:step)]` in `line`, first range outermost.
-pub(crate) fn expand(line: &str, out: &mut Vec<String>) -> Result<(), String> {
+/// Expands every `[begin:end(:step)]` in `line`, first range outermost,
+/// into at most `MAX_EXPANSION - used` names.
+pub(crate) fn expand(line: &str, out: &mut Vec<String>, used: usize) -> Result<(), String> {
+    let limit = MAX_EXPANSION.saturating_sub(used);
     // Upstream turns the first `[` and then the first `]` into `|` and splits.
     let Some(open) = line.find('[') else {
         out.push(line.to_string());
@@ -266,10 +283,10 @@ pub(crate) fn expand(line: &str, out: &mut Vec<String>) -> Result<(), String> {
         } else {
             0
         };
-        if count as usize > MAX_EXPANSION || out.len() + count as usize > MAX_EXPANSION {
-            return Err(format!(
-                "host range expands to more than {MAX_EXPANSION} hosts"
-            ));
+        if count > limit as u128 || out.len() as u128 + count > limit as u128 {
+            // A line that alone names too many gets the per-line message.
+            let alone = out.len() as u128 + count > MAX_EXPANSION as u128;
+            return Err(too_many(if alone { 0 } else { used }));
         }
         let mut v = b;
         for _ in 0..count {
@@ -280,12 +297,10 @@ pub(crate) fn expand(line: &str, out: &mut Vec<String>) -> Result<(), String> {
     for item in seq {
         let name = format!("{head}{}{tail}", fill(item));
         if name.contains('[') {
-            expand(&name, out)?;
+            expand(&name, out, used)?;
         } else {
-            if out.len() >= MAX_EXPANSION {
-                return Err(format!(
-                    "host range expands to more than {MAX_EXPANSION} hosts"
-                ));
+            if out.len() >= limit {
+                return Err(too_many(if out.len() >= MAX_EXPANSION { 0 } else { used }));
             }
             out.push(name);
         }
@@ -312,12 +327,19 @@ fn zfill(s: &str, width: usize) -> String {
     out
 }
 
-/// The hosts a host pattern names, and its port (the base plugin's `_expand_hostpattern`).
-pub(crate) fn expand_hostpattern(pattern: &str) -> Result<(Vec<String>, Option<u64>), String> {
+/// The hosts a host pattern names, and its port (the base plugin's
+/// `_expand_hostpattern`), when the inventory has named `used` hosts
+/// before (see [`MAX_EXPANSION`]).
+pub(crate) fn expand_hostpattern(
+    pattern: &str,
+    used: usize,
+) -> Result<(Vec<String>, Option<u64>), String> {
     let (host, port) = parse_address(pattern).unwrap_or_else(|| (pattern.to_string(), None));
     let mut out = Vec::new();
     if host.contains('[') {
-        expand(&host, &mut out)?;
+        expand(&host, &mut out, used)?;
+    } else if used >= MAX_EXPANSION {
+        return Err(too_many(used));
     } else {
         out.push(host);
     }
@@ -329,7 +351,7 @@ mod tests {
     use super::*;
 
     fn ex(s: &str) -> Vec<String> {
-        expand_hostpattern(s).unwrap().0
+        expand_hostpattern(s, 0).unwrap().0
     }
 
     #[test]
@@ -344,11 +366,11 @@ mod tests {
         assert_eq!(ex("h[ab:cd]"), ["ha", "hb", "hc"]);
         assert_eq!(ex("h[1:2]-[a:b]"), ["h1-a", "h1-b", "h2-a", "h2-b"]);
         assert_eq!(
-            expand_hostpattern("h[01:3]").unwrap_err(),
+            expand_hostpattern("h[01:3]", 0).unwrap_err(),
             "host range must specify equal-length begin and end formats"
         );
         assert_eq!(
-            expand_hostpattern("h[1:0:0]").unwrap_err(),
+            expand_hostpattern("h[1:0:0]", 0).unwrap_err(),
             "range() arg 3 must not be zero"
         );
     }
@@ -367,5 +389,44 @@ mod tests {
             parse_address("web[01:03]:22"),
             Some(("web[01:03]".into(), Some(22)))
         );
+    }
+
+    /// The cap holds for the whole inventory, not per line: chained ranges
+    /// on many lines (the fuzzer's out-of-memory input had this shape) stop
+    /// at the line that passes 1,000,000 hosts, in INI and YAML alike, with
+    /// the memory of at most that many names ever held.
+    #[test]
+    fn the_cap_holds_for_the_whole_inventory() {
+        use crate::inventory::Inventory;
+        let mut ini = String::new();
+        for g in 0..12 {
+            ini.push_str(&format!("[g{g}]\nh[0:9][0:9][0:9][0:9][0:9]x[0:1]\n"));
+        }
+        let err = Inventory::from_ini("chained.ini", &ini).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "chained.ini:12:1: host range takes the inventory past 1000000 hosts \
+             (1000000 named before this line; each host counts once per line that names it)"
+        );
+        // One line alone keeps its own message.
+        let err = Inventory::from_ini("one.ini", "[g]\nh[0:9999999]\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "one.ini:2:1: host range expands to more than 1000000 hosts"
+        );
+        // The same hosts named again still count.
+        let mut yaml = String::from("all:\n  children:\n");
+        for g in 0..3 {
+            yaml.push_str(&format!("    g{g}:\n      hosts:\n        h[0:499999]:\n"));
+        }
+        let err = Inventory::from_yaml("many.yml", &yaml).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("host range takes the inventory past 1000000 hosts"),
+            "{err}"
+        );
+        // Up to the cap is fine.
+        let ok = Inventory::from_ini("ok.ini", "[a]\nh[1:500000]\n[b]\nh[1:500000]\n").unwrap();
+        assert_eq!(ok.hosts().len(), 500_000);
     }
 }

@@ -65,14 +65,20 @@ enum Pending {
 /// Parses INI inventory text into `data`. On any error nothing is kept by
 /// the caller (the whole file is rejected, as upstream rejects it).
 pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Error> {
-    let err = |line: usize, message: String| Error::Parse {
-        location: Location::new(origin, line),
-        message,
+    let lines = splitlines(text);
+    // Errors are about a whole line: the column is where its text starts.
+    let err = |line: usize, message: String| {
+        let raw = lines.get(line - 1).copied().unwrap_or("");
+        let column = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
+        Error::Parse {
+            location: Location::new(origin, line).with_column(column),
+            message,
+        }
     };
     let mut pending: IndexMap<String, Pending> = IndexMap::new();
     let mut group = super::data::UNGROUPED;
     let mut state = "hosts";
-    for (idx, raw) in splitlines(text).into_iter().enumerate() {
+    for (idx, raw) in lines.iter().copied().enumerate() {
         let lineno = idx + 1;
         let line = crate::pycompat::strip(raw);
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
@@ -141,8 +147,8 @@ pub(crate) fn parse(data: &mut Data, origin: &str, text: &str) -> Result<(), Err
                         format!("Error parsing host definition '{line}': empty"),
                     ));
                 };
-                let (hosts, port) =
-                    hostrange::expand_hostpattern(first).map_err(|m| err(lineno, m))?;
+                let (hosts, port) = hostrange::expand_hostpattern(first, data.host_entries)
+                    .map_err(|m| err(lineno, m))?;
                 if first.trim().ends_with(':') && port.is_none() {
                     return Err(err(lineno, format!(
                         "Invalid host pattern '{first}' supplied, ending in ':' is not allowed, this character is reserved to provide a port."

@@ -38,7 +38,7 @@ use serde_json::{Map, Value};
 
 use crate::error::Location;
 
-pub use check::{Finding, KNOWN_GROUPS};
+pub use check::{known_groups, Finding, DEFAULT_RELEASE, RELEASES};
 
 /// An inventory could not be read or a pattern could not be resolved.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +79,13 @@ pub enum Error {
     UnknownGroup {
         /// The group name asked for.
         group: String,
+    },
+    /// [`Inventory::check_release`] was asked about a release it has no
+    /// group names for.
+    #[error("unknown kolla-ansible release {release:?} (known: {})", RELEASES.join(", "))]
+    UnknownRelease {
+        /// The release asked for.
+        release: String,
     },
 }
 
@@ -164,6 +171,35 @@ impl Inventory {
     /// the `[WARNING]: ` prefix), in the order met.
     pub fn warnings(&self) -> &[String] {
         &self.data.warnings
+    }
+
+    /// The details behind Ansible's warning "Invalid characters were found
+    /// in group names but not replaced" (which Ansible prints only with
+    /// `-vvvv`): one line per group name that is not a valid variable name,
+    /// in Ansible's words.
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini("i", "[nova-api]\nh\n").unwrap();
+    /// assert_eq!(
+    ///     inv.group_name_details(),
+    ///     ["Not replacing invalid character(s) \"{'-'}\" in group name (nova-api)"]
+    /// );
+    /// ```
+    pub fn group_name_details(&self) -> Vec<String> {
+        self.data
+            .groups
+            .keys()
+            .filter_map(|name| {
+                let bad = data::invalid_group_chars(name);
+                (!bad.is_empty()).then(|| {
+                    let set: Vec<String> = bad.iter().map(|c| format!("'{c}'")).collect();
+                    format!(
+                        "Not replacing invalid character(s) \"{{{}}}\" in group name ({name})",
+                        set.join(", ")
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Every group name, in creation order (`all` and `ungrouped` first).
@@ -263,10 +299,29 @@ impl Inventory {
     /// # Errors
     /// [`Error::Pattern`] for an invalid regex or a subscript out of range.
     pub fn hosts_in(&self, pattern: &str) -> Result<Vec<&str>, Error> {
-        Ok(pattern::hosts_in(self, pattern)?
+        Ok(self.hosts_in_with_warnings(pattern)?.0)
+    }
+
+    /// [`Inventory::hosts_in`], with the warnings Ansible prints while
+    /// matching (without the `[WARNING]: ` prefix): one per term that names
+    /// no group and no host.
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini("i", "[g]\nh\n").unwrap();
+    /// let (hosts, warnings) = inv.hosts_in_with_warnings("g:nosuch").unwrap();
+    /// assert_eq!(hosts, ["h"]);
+    /// assert_eq!(warnings, ["Could not match supplied host pattern, ignoring: nosuch"]);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Inventory::hosts_in`].
+    pub fn hosts_in_with_warnings(&self, pattern: &str) -> Result<(Vec<&str>, Vec<String>), Error> {
+        let mut warnings = Vec::new();
+        let hosts = pattern::hosts_in(self, pattern, &mut warnings)?
             .into_iter()
             .map(|h| self.data.hosts[h].name.as_str())
-            .collect())
+            .collect();
+        Ok((hosts, warnings))
     }
 
     /// The same JSON text as `ansible-inventory --list` (with its final newline).
@@ -303,9 +358,26 @@ impl Inventory {
 
     /// Checks no upstream tool makes: hosts in no service group, groups
     /// nothing uses, group names one edit from a known kolla group, and
-    /// interface variables that name a device on one host but not its peers.
+    /// interface variables that name a device on one host but not its peers;
+    /// groups are judged against [`DEFAULT_RELEASE`].
     pub fn check(&self) -> Vec<Finding> {
-        check::check(self)
+        check::check(self, DEFAULT_RELEASE).expect("the default release is known")
+    }
+
+    /// [`Inventory::check`] against the groups of another kolla-ansible
+    /// release (one of [`RELEASES`]), for an inventory written for it.
+    ///
+    /// ```
+    /// let inv = kolla_core::inventory::Inventory::from_ini(
+    ///     "i", "[control]\nc1\n[kibana:children]\ncontrol\n").unwrap();
+    /// assert!(inv.check_release("7.0.0").unwrap().is_empty());
+    /// assert_eq!(inv.check_release("22.2.0").unwrap()[0].kind, "unused-group");
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownRelease`].
+    pub fn check_release(&self, release: &str) -> Result<Vec<Finding>, Error> {
+        check::check(self, release)
     }
 
     /// The parsed model before any variable merging, in creation order:

@@ -127,7 +127,9 @@ fn compile(term: &str) -> Result<Matcher, Error> {
     }
 }
 
-fn enumerate(inv: &Inventory, expr: &str) -> Result<Vec<usize>, Error> {
+/// The hosts `expr` names; when it names neither a group nor a host,
+/// Ansible's warning goes to `warnings`.
+fn enumerate(inv: &Inventory, expr: &str, warnings: &mut Vec<String>) -> Result<Vec<usize>, Error> {
     let d = &inv.data;
     let re = compile(expr)?;
     let is_match = |name: &str| {
@@ -154,10 +156,16 @@ fn enumerate(inv: &Inventory, expr: &str) -> Result<Vec<usize>, Error> {
             }
         }
     }
+    if out.is_empty() && groups.is_empty() && expr != "all" {
+        let msg = format!("Could not match supplied host pattern, ignoring: {expr}");
+        if !warnings.contains(&msg) {
+            warnings.push(msg);
+        }
+    }
     Ok(out)
 }
 
-fn one(inv: &Inventory, term: &str) -> Result<Vec<usize>, Error> {
+fn one(inv: &Inventory, term: &str, warnings: &mut Vec<String>) -> Result<Vec<usize>, Error> {
     let body = term.trim_start_matches(['&', '!']);
     let (expr, sub) = if body.starts_with('~') {
         (body.to_string(), None)
@@ -183,7 +191,7 @@ fn one(inv: &Inventory, term: &str) -> Result<Vec<usize>, Error> {
     } else {
         (body.to_string(), None)
     };
-    let hosts = enumerate(inv, &expr)?;
+    let hosts = enumerate(inv, &expr, warnings)?;
     let Some((start, end)) = sub else {
         return Ok(hosts);
     };
@@ -213,8 +221,13 @@ fn one(inv: &Inventory, term: &str) -> Result<Vec<usize>, Error> {
     }
 }
 
-/// Resolves a host pattern to host indices, in Ansible's order.
-pub(crate) fn hosts_in(inv: &Inventory, pattern: &str) -> Result<Vec<usize>, Error> {
+/// Resolves a host pattern to host indices, in Ansible's order, with the
+/// warnings Ansible prints for terms that match nothing.
+pub(crate) fn hosts_in(
+    inv: &Inventory,
+    pattern: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<usize>, Error> {
     let terms = split(pattern);
     let mut regular: Vec<String> = Vec::new();
     let mut and: Vec<String> = Vec::new();
@@ -235,7 +248,7 @@ pub(crate) fn hosts_in(inv: &Inventory, pattern: &str) -> Result<Vec<usize>, Err
     for t in regular.iter().chain(&and).chain(&not) {
         let that = match inv.data.hosts.get_index_of(t.as_str()) {
             Some(h) => vec![h],
-            None => one(inv, t)?,
+            None => one(inv, t, warnings)?,
         };
         let mut mark = vec![false; inv.data.hosts.len()];
         for &h in &that {

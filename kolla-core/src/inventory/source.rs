@@ -163,8 +163,13 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
             .into());
         }
     };
+    let mut yaml_error = None;
     if matches!(ext.as_deref(), None | Some("yml" | "yaml" | "json")) {
-        if let Ok(doc) = crate::yaml::load_data(origin, &text) {
+        let loaded = crate::yaml::load_data(origin, &text);
+        if let Err(crate::yaml::Error::Syntax { location, message }) = &loaded {
+            yaml_error = Some((location.clone(), message.clone()));
+        }
+        if let Ok(doc) = loaded {
             if let Value::Object(m) = &doc {
                 if m.get("plugin")
                     .is_some_and(|v| !v.is_null() && v != &Value::Bool(false))
@@ -185,9 +190,38 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
         }
     }
     let mut scratch = d.clone();
-    ini::parse(&mut scratch, origin, &text)?;
-    *d = scratch;
-    Ok(())
+    match ini::parse(&mut scratch, origin, &text) {
+        Ok(()) => {
+            *d = scratch;
+            Ok(())
+        }
+        // Neither plugin could read the file. Ansible then reports the
+        // YAML plugin's error (with line and column) before the INI
+        // plugin's; so do we, unless the file reads as INI (a section
+        // header first, and no YAML extension), where the INI error is the
+        // one that helps.
+        Err(ini_error) => match yaml_error {
+            Some((location, message)) if ext.is_some() || !looks_like_ini(&text) => {
+                Err(Error::Parse {
+                    location,
+                    message: format!(
+                        "YAML parsing failed: {message} (read as INI instead: {ini_error})"
+                    ),
+                }
+                .into())
+            }
+            _ => Err(ini_error.into()),
+        },
+    }
+}
+
+/// Whether the first line that is not blank or a comment is an INI
+/// section header (`[group]`).
+fn looks_like_ini(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+        .is_some_and(|l| l.starts_with('['))
 }
 
 /// The file(s) upstream's `find_vars_files` picks for `name` in `dir`.

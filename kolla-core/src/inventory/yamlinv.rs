@@ -113,7 +113,7 @@ fn parse_group(
             }
             "hosts" => {
                 for (pattern, vars) in entries {
-                    let (hosts, port) = hostrange::expand_hostpattern(pattern)
+                    let (hosts, port) = hostrange::expand_hostpattern(pattern, data.host_entries)
                         .map_err(|m| fail(origin, format!("{pattern}: {m}")))?;
                     let vars = match vars {
                         Value::Null => Map::new(),

@@ -84,13 +84,32 @@ pub fn register(env: &mut Environment<'_>) {
 /// an undefined value reaches a filter, and so do we (strict undefined).
 struct Def(Value);
 
-impl ArgType<'_> for Def {
+impl<'a> ArgType<'a> for Def {
     type Output = Def;
 
     fn from_value(value: Option<&Value>) -> Result<Def, Error> {
         match value {
             Some(v) if !v.is_undefined() => Ok(Def(v.clone())),
             _ => Err(Error::from(ErrorKind::UndefinedError)),
+        }
+    }
+
+    /// The value of an inline `if` without `else` whose test is false
+    /// (Jinja's silent undefined, which minijinja's strict mode lets
+    /// through where it coerces to a string) reaches a filter as the empty
+    /// string, as in Ansible: `("a" if off) ~ "b"` is `b`, `| upper` is
+    /// empty. Undefined variables still fail.
+    fn from_state_and_value(
+        state: Option<&'a minijinja::State>,
+        value: Option<&'a Value>,
+    ) -> Result<(Def, usize), Error> {
+        match (state, value) {
+            (Some(state), Some(v))
+                if v.is_undefined() && minijinja::value::StringInput::new(state, v).is_ok() =>
+            {
+                Ok((Def(Value::from("")), 1))
+            }
+            _ => Ok((Self::from_value(value)?, 1)),
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! One environment, built once and shared: undefined variables are errors
 //! that name the template, the line and the variable
-//! (`nova.conf.j2:3: 'nova_api_port' is undefined`); `trim_blocks` is on
+//! (`nova.conf.j2:3:4: 'nova_api_port' is undefined`); `trim_blocks` is on
 //! (also after `{# #}` comments) and the final newlines are kept (an
 //! included template loses one), as in Ansible's templar. Output is
 //! Python-compatible: `{{ true }}` prints `True`, `{{ none }}` prints
@@ -40,9 +40,9 @@ pub enum Error {
         location: Location,
         /// What went wrong (`'x' is undefined`, `syntax error: ...`).
         message: String,
-        /// The underlying error.
-        #[source]
-        source: minijinja::Error,
+        /// minijinja's own error. Not a `source`: `message` and `location`
+        /// already say all it says, with the real culprit named.
+        engine: minijinja::Error,
     },
 }
 
@@ -134,7 +134,7 @@ pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
     // [`Template::render`] add the top template's back as Ansible's templar
     // does, so only included templates lose theirs, as in Ansible.
     env.set_keep_trailing_newline(false);
-    env.set_formatter(pyfmt::formatter);
+    env.set_formatter(format_value);
     env.set_unknown_method_callback(minijinja_contrib::pycompat::unknown_method_callback);
     filters::register(&mut env);
     if !opts.search_path.is_empty() {
@@ -166,6 +166,22 @@ pub fn environment_with(opts: &RenderOptions) -> Environment<'static> {
         });
     }
     env
+}
+
+/// Prints a value in `{{ }}`. An undefined variable never gets here: the
+/// environment is strict and fails before calling the formatter. What does
+/// is Jinja's silent undefined, the value of an inline `if` without `else`
+/// whose test is false (`{{ "a" if flag }}`), which Ansible prints as
+/// nothing.
+fn format_value(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_undefined() {
+        return Ok(());
+    }
+    pyfmt::formatter(out, state, value)
 }
 
 fn shared(opts: &RenderOptions) -> &'static Environment<'static> {
@@ -210,7 +226,7 @@ pub fn compile(name: &str, source: &str, opts: &RenderOptions) -> Result<Templat
     let mut env = environment_with(opts);
     let lexed = prepare(source).into_owned();
     env.add_template_owned(name.to_string(), lexed.clone())
-        .map_err(|e| wrap(name, &lexed, e, None, None))?;
+        .map_err(|e| wrap(name, &lexed, Some(source), e, None, None))?;
     Ok(Template {
         env,
         name: name.to_string(),
@@ -227,7 +243,14 @@ impl Template {
     pub fn render<S: serde::Serialize>(&self, vars: &S) -> Result<String, Error> {
         let wrap_e = |e| {
             let ctx = serde_json::to_value(vars).ok();
-            wrap(&self.name, &self.source, e, ctx.as_ref(), Some(&self.env))
+            wrap(
+                &self.name,
+                &self.source,
+                None,
+                e,
+                ctx.as_ref(),
+                Some(&self.env),
+            )
         };
         let out = self
             .env
@@ -360,7 +383,7 @@ fn verbatim_string_literals(source: &str) -> std::borrow::Cow<'_, str> {
 /// assert_eq!(out, "[libvirt]\nvirt_type = qemu\ndebug = True\n");
 ///
 /// let err = kolla_core::template::render("nova.conf.j2", "a\n\n{{ nova_api_port }}\n", &vars).unwrap_err();
-/// assert_eq!(err.to_string(), "nova.conf.j2:3: 'nova_api_port' is undefined");
+/// assert_eq!(err.to_string(), "nova.conf.j2:3:4: 'nova_api_port' is undefined");
 /// ```
 ///
 /// # Errors
@@ -382,10 +405,11 @@ pub fn render_with(
     if !opts.search_path.is_empty() {
         return compile(name, source, opts)?.render(vars);
     }
-    let source = prepare(source);
+    let original = source;
+    let source = prepare(original);
     let out = shared(opts)
         .render_named_str(name, &source, vars)
-        .map_err(|e| wrap(name, &source, e, Some(vars), None))?;
+        .map_err(|e| wrap(name, &source, Some(original), e, Some(vars), None))?;
     Ok(keep_trailing_newlines(&source, out))
 }
 
@@ -406,6 +430,7 @@ fn keep_trailing_newlines(source: &str, mut out: String) -> String {
 fn wrap(
     name: &str,
     source: &str,
+    original: Option<&str>,
     e: minijinja::Error,
     vars: Option<&serde_json::Value>,
     env: Option<&Environment<'static>>,
@@ -421,24 +446,41 @@ fn wrap(
     // An error inside an included template names that template, and its
     // own source holds the failing expression.
     let included;
-    let (name, source) = match inner.name() {
+    let (name, source, original) = match inner.name() {
         Some(n) if n != name => {
             included = env
                 .and_then(|env| env.get_template(n).ok())
                 .map(|t| t.source().to_string());
-            (n.to_string(), included.as_deref())
+            (n.to_string(), included.as_deref(), None)
         }
-        _ => (name.to_string(), Some(source)),
+        _ => (name.to_string(), Some(source), original),
     };
+    let mut culprit = None;
     let message = match inner.kind() {
         minijinja::ErrorKind::UndefinedError => {
-            match inner
+            culprit = inner
                 .range()
                 .zip(source)
-                .and_then(|(r, source)| undefined_name(source, r, vars))
-            {
+                .and_then(|(r, source)| undefined_name(source, r, vars));
+            match &culprit {
                 Some(var) => format!("'{var}' is undefined"),
                 None => "a variable is undefined".to_string(),
+            }
+        }
+        // Ansible's words, naming the filter or test.
+        kind @ (minijinja::ErrorKind::UnknownFilter | minijinja::ErrorKind::UnknownTest) => {
+            let what = if kind == minijinja::ErrorKind::UnknownFilter {
+                "filter"
+            } else {
+                "test"
+            };
+            match inner
+                .detail()
+                .and_then(|d| d.strip_prefix(what))
+                .and_then(|d| d.strip_suffix(" is unknown"))
+            {
+                Some(n) => format!("No {what} named '{}'.", n.trim()),
+                None => format!("unknown {what}"),
             }
         }
         kind => match inner.detail() {
@@ -446,11 +488,72 @@ fn wrap(
             None => kind.to_string(),
         },
     };
-    Error::Render {
-        location: Location::new(name, line),
-        message,
-        source: e,
+    let mut location = Location::new(name, line);
+    let column = match (&culprit, inner.range().zip(source)) {
+        // The column of the variable named, in the failing tag.
+        (Some(var), Some((r, src))) => name_column(src, original, r.start, var),
+        (None, Some((r, src))) => column_in_original(src, original, culprit_start(src, r.start)),
+        _ => None,
+    };
+    if let Some(col) = column {
+        location = location.with_column(col);
     }
+    Error::Render {
+        location,
+        message,
+        engine: e,
+    }
+}
+
+/// The column of the first mention of `var` (its first dotted piece, as a
+/// whole word) in the tag around byte `offset` of the prepared text.
+fn name_column(prepared: &str, original: Option<&str>, offset: usize, var: &str) -> Option<usize> {
+    let head = var.split('.').next()?;
+    let before = prepared.get(..offset)?;
+    let tag = before
+        .rfind("{{")
+        .into_iter()
+        .chain(before.rfind("{%"))
+        .max()?;
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = tag;
+    while let Some(p) = prepared.get(from..).and_then(|t| t.find(head)) {
+        let at = from + p;
+        let end = at + head.len();
+        let clear_before = !prepared[..at].ends_with(is_word) && !prepared[..at].ends_with('.');
+        let clear_after = !prepared[end..].starts_with(is_word);
+        if clear_before && clear_after {
+            return column_in_original(prepared, original, at);
+        }
+        from = end;
+    }
+    None
+}
+
+/// The 1-based column (in characters), in the template as written, of byte
+/// `offset` in its prepared text (see [`prepare`], which only inserts
+/// characters and never moves a line). Without the text as written, only a
+/// line [`prepare`] left alone gets a column.
+fn column_in_original(prepared: &str, original: Option<&str>, offset: usize) -> Option<usize> {
+    let before = prepared.get(..offset)?;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let line_no = before.matches('\n').count();
+    let prepared_line = prepared[line_start..].split('\n').next()?;
+    let prefix = &before[line_start..];
+    let Some(original_line) = original.and_then(|o| o.split('\n').nth(line_no)) else {
+        let touched = prepared_line.contains(concat::STR_FILTER) || prepared_line.contains('\\');
+        return (!touched).then(|| prefix.chars().count() + 1);
+    };
+    // Walk the prepared prefix; characters the original lacks were inserted.
+    let mut orig = original_line.chars().peekable();
+    let mut col = 1;
+    for c in prefix.chars() {
+        if orig.peek() == Some(&c) {
+            orig.next();
+            col += 1;
+        }
+    }
+    Some(col)
 }
 
 const KEYWORDS: &[&str] = &[
@@ -504,18 +607,25 @@ fn undefined_name(
     range: std::ops::Range<usize>,
     vars: Option<&serde_json::Value>,
 ) -> Option<String> {
-    let text = source.get(range.clone())?.trim();
-    let before = source.get(..range.start)?.trim_end();
-    let is_name = |t: &str| {
-        !t.is_empty()
-            && t.starts_with(|c: char| c.is_alphabetic() || c == '_')
-            && t.chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-    };
+    let start = culprit_start(source, range.start);
+    let text = source.get(start..range.end)?.trim();
+    let before = source.get(..start)?.trim_end();
     let is_filter_or_test =
         before.ends_with('|') || before.ends_with(" is") || before.ends_with(" not");
-    if is_name(text) && !is_filter_or_test && !KEYWORDS.contains(&text) {
-        return Some(text.trim_end_matches('.').to_string());
+    if let Some(path) = lookup_path(text) {
+        if !is_filter_or_test && !KEYWORDS.contains(&path[0].as_str()) {
+            return Some(first_missing(&path, vars));
+        }
+    }
+    let defined = |n: &str| vars.and_then(|v| v.get(n)).is_some();
+    // A failing filter call names what its arguments lack first
+    // (`x | default(omit)` fails on `omit`, not on `x`).
+    if is_filter_or_test {
+        if let Some(args) = text.find('(').and_then(|p| text.get(p + 1..)) {
+            if let Some(word) = first_undefined_word(args, &defined) {
+                return Some(word);
+            }
+        }
     }
     // Search the enclosing tag for a name the variables lack.
     let open = before
@@ -524,7 +634,77 @@ fn undefined_name(
         .chain(before.rfind("{%"))
         .max()?;
     let tag = source.get(open + 2..range.end)?;
-    let defined = |n: &str| vars.and_then(|v| v.get(n)).is_some();
+    first_undefined_word(tag, &defined)
+}
+
+/// minijinja's span of an attribute lookup starts at the `.` or `[`: the
+/// failing expression starts at the name before it (`d.c.nope`, not
+/// `.c.nope`).
+fn culprit_start(source: &str, start: usize) -> usize {
+    match (source.get(..start), source.get(start..)) {
+        (Some(head), Some(tail)) if tail.starts_with(['.', '[']) => head
+            .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_')
+            .len(),
+        _ => start,
+    }
+}
+
+/// `name.attr['key'].attr` as its pieces, or `None` for any other text.
+fn lookup_path(text: &str) -> Option<Vec<String>> {
+    let ident = |t: &str| -> usize {
+        t.char_indices()
+            .find(|&(i, c)| !(c.is_alphanumeric() || c == '_') || (i == 0 && c.is_numeric()))
+            .map_or(t.len(), |(i, _)| i)
+    };
+    let n = ident(text);
+    if n == 0 {
+        return None;
+    }
+    let mut path = vec![text[..n].to_string()];
+    let mut rest = &text[n..];
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let n = ident(r);
+            if n == 0 {
+                return None;
+            }
+            path.push(r[..n].to_string());
+            rest = &r[n..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let q = r.chars().next()?;
+            if q != '\'' && q != '"' {
+                return None;
+            }
+            let end = r[1..].find(q)? + 1;
+            path.push(r[1..end].to_string());
+            rest = r[end + 1..].strip_prefix(']')?;
+        } else {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+/// The shortest prefix of `path` that the variables do not define, dotted
+/// (`d.c.nope` when `d.c` exists); the whole path when its head is not a
+/// variable at all (a loop or `set` variable).
+fn first_missing(path: &[String], vars: Option<&serde_json::Value>) -> String {
+    let mut cur = vars;
+    for (i, piece) in path.iter().enumerate() {
+        match cur.and_then(|v| v.get(piece.as_str())) {
+            Some(next) => cur = Some(next),
+            // Not a variable: a loop or `set` name, whose lookups cannot be
+            // followed here; the whole expression is what failed.
+            None if i == 0 => return path.join("."),
+            None => return path[..=i].join("."),
+        }
+    }
+    path.join(".")
+}
+
+/// The first name in `tag` that is not a keyword, an attribute, a filter or
+/// test name, a string literal's content, or `defined`.
+fn first_undefined_word(tag: &str, defined: &dyn Fn(&str) -> bool) -> Option<String> {
     let bytes = tag.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -586,15 +766,15 @@ mod tests {
     fn undefined_names_the_variable_and_line() {
         assert_eq!(
             r("a\n{{ nope }}\n", json!({})),
-            "ERR t.j2:2: 'nope' is undefined"
+            "ERR t.j2:2:4: 'nope' is undefined"
         );
         assert_eq!(
             r("{{ nope | upper }}", json!({})),
-            "ERR t.j2:1: 'nope' is undefined"
+            "ERR t.j2:1:4: 'nope' is undefined"
         );
         assert_eq!(
             r("{% if nope %}x{% endif %}", json!({})),
-            "ERR t.j2:1: 'nope' is undefined"
+            "ERR t.j2:1:7: 'nope' is undefined"
         );
         assert_eq!(r("{{ nope | default('d') }}", json!({})), "d");
         for f in [
@@ -608,11 +788,74 @@ mod tests {
         ] {
             assert_eq!(
                 r(&format!("x\n{{{{ nope | {f} }}}}"), json!({})),
-                "ERR t.j2:2: 'nope' is undefined",
+                "ERR t.j2:2:4: 'nope' is undefined",
                 "{f}"
             );
         }
         assert_eq!(r("{{ nope is defined }}", json!({})), "False");
+    }
+
+    /// The real culprit, with its column: the missing piece of an
+    /// attribute chain, the argument a filter lacks, the unknown filter.
+    #[test]
+    fn errors_name_the_real_culprit() {
+        let vars = json!({"d": {"b": 1, "c": {"x": "y"}}, "s": "str"});
+        let cases = [
+            ("x{{ d.c.nope }}y", "t.j2:1:5: 'd.c.nope' is undefined"),
+            ("x{{ d.nope.deeper }}y", "t.j2:1:5: 'd.nope' is undefined"),
+            ("x{{ d['nope'] }}y", "t.j2:1:5: 'd.nope' is undefined"),
+            ("a\n  {{ s.nope }}", "t.j2:2:6: 's.nope' is undefined"),
+            (
+                "x{{ nope | default(omit) }}y",
+                "t.j2:1:20: 'omit' is undefined",
+            ),
+            (
+                "a\n{{ s | nosuchfilter }}",
+                "t.j2:2:8: No filter named 'nosuchfilter'.",
+            ),
+            (
+                "{{ s is nosuchtest }}",
+                "t.j2:1:9: No test named 'nosuchtest'.",
+            ),
+            (
+                "{% for u in [d] %}{{ u.nope }}{% endfor %}",
+                "t.j2:1:22: 'u.nope' is undefined",
+            ),
+        ];
+        for (src, want) in cases {
+            assert_eq!(r(src, vars.clone()), format!("ERR {want}"), "{src}");
+        }
+    }
+
+    /// An inline `if` without `else` whose test is false gives Jinja's
+    /// Undefined, which Ansible prints as nothing and treats as the empty
+    /// string in `~` and string filters (checked against ansible-core
+    /// 2.19.14; the golden case `inline-if` holds Ansible's own output).
+    #[test]
+    fn inline_if_without_else_is_empty() {
+        let vars = json!({"flag": "no"});
+        let cases = [
+            ("x{{ 'a' if flag | bool }}y", "xy"),
+            ("x{{ 'a' if not flag | bool }}y", "xay"),
+            ("x{{ ('a' if flag | bool) ~ 'b' }}y", "xby"),
+            ("x{{ ('a' if flag | bool) | upper }}y", "xy"),
+            ("x{{ ('a' if flag | bool) | string }}y", "xy"),
+            ("x{{ ('a' if flag | bool) is defined }}y", "xFalsey"),
+            (
+                "x{% if ('a' if flag | bool) %}T{% else %}F{% endif %}y",
+                "xFy",
+            ),
+            // upstream keystone.conf.j2's `connection =` line has this shape
+            ("c = {{ 'a' if flag | bool }}{{ 'b' }}\n", "c = b\n"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(r(src, vars.clone()), want, "{src}");
+        }
+        // A variable that is really undefined still fails.
+        assert_eq!(
+            r("{{ ('a' if flag | bool) ~ nope }}", vars),
+            "ERR t.j2:1:27: 'nope' is undefined"
+        );
     }
 
     #[test]
@@ -635,10 +878,10 @@ mod tests {
         let err = render("t", "{% include 'part.j2' %}", &json!({})).unwrap_err();
         assert!(err.to_string().starts_with("t:1:"), "{err}");
         let err = render_with("t", "a\n{% include 'part.j2' %}", &json!({}), &opts).unwrap_err();
-        assert_eq!(err.to_string(), "part.j2:1: 'x' is undefined");
+        assert_eq!(err.to_string(), "part.j2:1:8: 'x' is undefined");
         let err = render_with("t", "{% include '../part.j2' %}", &json!({}), &opts).unwrap_err();
         assert!(
-            err.to_string().starts_with("t:1: template not found"),
+            err.to_string().starts_with("t:1:4: template not found"),
             "{err}"
         );
     }
@@ -659,7 +902,7 @@ mod tests {
         );
         assert_eq!(
             r("a\n{{ n ~ nope }}", vars),
-            "ERR t.j2:2: 'nope' is undefined"
+            "ERR t.j2:2:8: 'nope' is undefined"
         );
     }
 

@@ -131,7 +131,7 @@ impl TemplateSet {
     pub fn render<S: serde::Serialize>(&self, name: &str, ctx: &S) -> Result<String, Error> {
         let wrap_e = |source: &str, e| {
             let vars = serde_json::to_value(ctx).ok();
-            wrap(name, source, e, vars.as_ref(), Some(&self.env))
+            wrap(name, source, None, e, vars.as_ref(), Some(&self.env))
         };
         let template = self.env.get_template(name).map_err(|e| wrap_e("", e))?;
         let out = template
@@ -217,7 +217,10 @@ mod tests {
         set.add_embedded("keystone.conf.j2", "{{ true }}\n");
         set.set_override_dir(dir.path());
         let err = set.render("nova/nova.conf.j2", &json!({})).unwrap_err();
-        assert_eq!(err.to_string(), "nova/nova.conf.j2:2: 'nope' is undefined");
+        assert_eq!(
+            err.to_string(),
+            "nova/nova.conf.j2:2:4: 'nope' is undefined"
+        );
         assert_eq!(
             set.render("keystone.conf.j2", &json!({})).unwrap(),
             "True\n"

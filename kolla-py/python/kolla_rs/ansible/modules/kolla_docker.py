@@ -16,7 +16,22 @@ author: kolla-rs
 
 from ansible.module_utils.basic import AnsibleModule
 
-from kolla_rs.ansible._container import main
+try:
+    from kolla_rs.ansible._container import main
+except ImportError as missing:  # kolla_rs is not in the target host's Python
+    import json
+    import sys
+
+    print(json.dumps({
+        "failed": True,
+        "msg": (
+            "kolla_docker runs on the target host and needs the kolla_rs Python package there, "
+            f"but {sys.executable} cannot import it ({missing}). Install kolla_rs "
+            "(pip install ./kolla-py) into the target's Python, or point Ansible at a "
+            "Python that has it: ansible_python_interpreter=/path/to/venv/bin/python"
+        ),
+    }))
+    sys.exit(1)
 
 if __name__ == "__main__":
     main(AnsibleModule, legacy=True)
