@@ -315,7 +315,16 @@ pub fn genpwd_file(path: &Path, opts: &GenOptions) -> Result<GenReport, crate::E
     let origin = path.display().to_string();
     let (text, created, was_world_accessible) = match std::fs::read_to_string(path) {
         Ok(t) => (t, false, world_accessible(path)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (TEMPLATE.to_owned(), true, false),
+        // Start from the template only where the file can be written, so a
+        // mistyped directory fails before any key is generated.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::NotFound
+                && path
+                    .parent()
+                    .is_none_or(|d| d.as_os_str().is_empty() || d.is_dir()) =>
+        {
+            (TEMPLATE.to_owned(), true, false)
+        }
         Err(e) => return Err(crate::IoError::new(path, e).into()),
     };
     let (out, mut report) = genpwd_text(&origin, &text, opts)?;
