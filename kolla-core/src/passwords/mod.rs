@@ -255,10 +255,7 @@ fn fill(origin: &str, doc: &Node, opts: &GenOptions) -> Result<GenReport, crate:
             }
         } else if matches!(value, Node::Null) {
             match kind {
-                Kind::Blank => {
-                    report.blank.push(name.clone());
-                    None
-                }
+                Kind::Blank => None,
                 Kind::Uuid => Some(random::uuid4()),
                 Kind::HmacMd5 => Some(random::hex128()),
                 Kind::Fernet => Some(random::fernet_key()),
@@ -274,8 +271,8 @@ fn fill(origin: &str, doc: &Node, opts: &GenOptions) -> Result<GenReport, crate:
                 map.borrow_mut().insert(key, v, line);
                 report.filled.push(name);
             }
-            None if !report.blank.last().is_some_and(|b| *b == name) => report.kept += 1,
-            None => {}
+            None if kind == Kind::Blank && matches!(value, Node::Null) => report.blank.push(name),
+            None => report.kept += 1,
         }
     }
     Ok(report)
