@@ -51,6 +51,10 @@ pub enum Command {
     MergeYaml(commands::yaml::MergeArgs),
     /// Render a Jinja template the way Ansible does.
     Render(commands::yaml::RenderArgs),
+    /// Fill the empty values of passwords.yml as kolla-genpwd does.
+    Genpwd(commands::passwords::GenpwdArgs),
+    /// Merge an old passwords.yml into a new one as kolla-mergepwd does.
+    Mergepwd(commands::passwords::MergepwdArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -71,6 +75,8 @@ pub fn execute() -> ExitCode {
         Command::Inventory(args) => commands::inventory::run(args, cli.format, cli.verbose),
         Command::MergeYaml(args) => commands::yaml::merge(args, cli.format),
         Command::Render(args) => commands::yaml::render(args, cli.format),
+        Command::Genpwd(args) => commands::passwords::genpwd(args, cli.format),
+        Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
     };
     match result {
         Ok(code) => code,

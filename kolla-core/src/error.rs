@@ -108,6 +108,9 @@ pub enum Error {
     /// A container engine operation failed.
     #[error(transparent)]
     Engine(#[from] crate::engine::Error),
+    /// A passwords file is not a mapping or an SSH key entry is malformed.
+    #[error(transparent)]
+    Passwords(#[from] crate::passwords::Error),
 }
 
 impl Error {
@@ -131,6 +134,7 @@ impl Error {
             Error::Inventory(_) => "inventory",
             Error::SetConfigs(_) => "set_configs",
             Error::Engine(_) => "engine",
+            Error::Passwords(_) => "config",
         }
     }
 
@@ -143,6 +147,7 @@ impl Error {
             Error::Template(e) => e.location(),
             Error::Inventory(e) => e.location(),
             Error::SetConfigs(e) => e.location(),
+            Error::Passwords(e) => e.location(),
         }
     }
 
@@ -153,6 +158,7 @@ impl Error {
             Error::Yaml(e) => e.origin().map(str::to_string),
             Error::Ini(e) => Some(e.path().to_owned()),
             Error::Source(e) => Some(e.path().to_owned()),
+            Error::Passwords(e) => Some(e.path().to_owned()),
             Error::Inventory(crate::inventory::Error::Source { path, .. }) => Some(path.clone()),
             _ => self.location().map(|l| l.path.clone()),
         }

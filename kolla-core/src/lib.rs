@@ -38,6 +38,7 @@ pub mod error;
 mod fsutil;
 pub mod ini;
 pub mod inventory;
+pub mod passwords;
 pub mod prechecks;
 pub mod pycompat;
 pub mod set_configs;

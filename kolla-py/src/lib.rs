@@ -8,6 +8,7 @@ mod config;
 mod engine;
 mod errors;
 mod inventory;
+mod passwords;
 mod yaml;
 
 /// The native module. Python code imports `kolla_rs`, not this.
@@ -18,5 +19,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     engine::register(m)?;
     config::register(m)?;
     inventory::register(m)?;
+    passwords::register(m)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod container;
 pub mod images;
 pub mod inventory;
 pub mod merge_ini;
+pub mod passwords;
 pub mod prechecks;
 pub mod yaml;
 

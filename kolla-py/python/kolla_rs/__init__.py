@@ -22,6 +22,7 @@ from ._errors import (
     YamlError,
 )
 from .inventory import Inventory
+from .passwords import genpwd, mergepwd
 from .templating import merge_yaml, merge_yaml_texts, render_template
 
 __version__: str = _native.__version__
@@ -40,6 +41,8 @@ __all__ = [
     "YamlError",
     "explain_ini",
     "explain_ini_texts",
+    "genpwd",
+    "mergepwd",
     "merge_ini",
     "merge_ini_texts",
     "load_yaml",

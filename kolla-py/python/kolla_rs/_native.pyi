@@ -6,6 +6,7 @@ strings, which the ``kolla_rs`` wrappers encode and decode. Errors are
 Checked against the built module by ``stubtest`` (kolla-py/tests/test_typing.py).
 """
 
+import os
 from typing import final
 
 # PyO3 lists what the module registers, in registration order.
@@ -23,6 +24,8 @@ __all__ = [
     "explain_ini_texts",
     "Inventory",
     "inventory_source_model_json",
+    "genpwd_json",
+    "mergepwd_json",
 ]
 
 __version__: str
@@ -93,6 +96,22 @@ def explain_ini_files(
 
 def explain_ini_texts(texts: list[tuple[str, str]], show_secrets: bool = False) -> str:
     """The provenance of merging (name, text) pairs, as JSON text."""
+
+
+# --- passwords.yml (src/passwords.rs) -------------------------------------------------
+
+
+def genpwd_json(path: str | os.PathLike[str]) -> str:
+    """Fill the empty values of a passwords file; the report as JSON text."""
+
+
+def mergepwd_json(
+    old: str | os.PathLike[str],
+    new: str | os.PathLike[str] | None,
+    final: str | os.PathLike[str],
+    clean: bool = False,
+) -> str:
+    """Merge an old passwords file into a new one, writing ``final``; the report as JSON text."""
 
 
 # --- Inventory (src/inventory.rs) -----------------------------------------------------

@@ -58,6 +58,9 @@ def public_api(tmp: pathlib.Path) -> None:
     assert_type(engine.ps(), list[dict[str, str]])
 
     kolla_rs.merge_ini_texts("[a]\n", whitespace=True)
+    assert_type(kolla_rs.genpwd(tmp / "passwords.yml"), dict[str, Any])
+    assert_type(kolla_rs.mergepwd("old.yml", None, tmp / "final.yml", clean=True), dict[str, Any])
+    kolla_rs.mergepwd("old.yml", "new.yml")  # type: ignore[call-arg]
     kolla_rs.merge_yaml_texts(["a: 1\n"], yaml_width="80")  # type: ignore[arg-type]
     inv.hosts_in(3)  # type: ignore[arg-type]
 
@@ -93,6 +96,8 @@ def native_module() -> None:
     assert_type(_native.explain_ini_files(["a.conf"], show_secrets=True), str)
     assert_type(_native.explain_ini_texts([("a.conf", "[a]\n")], show_secrets=False), str)
     assert_type(_native.inventory_source_model_json("hosts", ["all"]), str)
+    assert_type(_native.genpwd_json("passwords.yml"), str)
+    assert_type(_native.mergepwd_json("old.yml", None, "final.yml", clean=False), str)
 
     inv = _native.Inventory.load(["hosts"])
     assert_type(inv, _native.Inventory)
