@@ -104,7 +104,7 @@ pub enum Error {
     SetConfigs(#[from] crate::set_configs::Error),
     /// A container engine operation failed.
     #[error(transparent)]
-    Engine(#[from] crate::engine::Error),
+    Engine(#[from] crate::container::Error),
 }
 
 impl Error {

@@ -5,8 +5,8 @@ mod common;
 
 use std::sync::Arc;
 
+use kolla_core::build::image::{build_context, find_static_busybox, ContextFile};
 use kolla_core::engine::action::run_action;
-use kolla_core::engine::image::{build_context, find_static_busybox, ContextFile};
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 use serde_json::{json, Value};
 
@@ -643,9 +643,8 @@ async fn images_ensure_pull_compare_and_remove() {
         data: f.name.clone().into_bytes(),
         mode: 0o644,
     };
-    let ctx =
-        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
-            .unwrap();
+    let ctx = kolla_core::build::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+        .unwrap();
     f.engine.build_image(&tag, ctx).await.unwrap();
     let user = format!("{}_user", f.name);
     let _guard = common::Cleanup {
@@ -969,9 +968,8 @@ async fn images_import_from_an_archive_and_logs_tail() {
         data: f.name.clone().into_bytes(),
         mode: 0o644,
     };
-    let ctx =
-        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
-            .unwrap();
+    let ctx = kolla_core::build::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+        .unwrap();
     f.engine.build_image(&tag, ctx).await.unwrap();
     let saved = std::process::Command::new("docker")
         .args(["save", &tag])

@@ -9,8 +9,8 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use kolla_core::build::standin::{self, StandinBuild};
 use kolla_core::engine::{self, ContainerEngine, ContainerSpec, DockerEngine};
-use kolla_core::set_configs::standin::{self, StandinBuild};
 
 const NS: &str = "kolla-rs-test";
 const TAG: &str = "standin";

@@ -142,7 +142,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The action names, so the Ansible modules' argument spec comes from the core.
     m.add(
         "CONTAINER_ACTIONS",
-        kolla_core::engine::params::ACTIONS.to_vec(),
+        kolla_core::container::params::ACTIONS.to_vec(),
     )?;
     m.add_class::<PyContainerEngine>()
 }

@@ -11,9 +11,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::compare::{self, Difference};
-use super::params::{host_timezone, Params};
 use super::{ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, LogOptions};
+use crate::container::compare::{self, Difference};
+use crate::container::normalize;
+use crate::container::params::Params;
 
 /// The command kolla images run to check their config files.
 pub const CONFIG_CHECK_CMD: [&str; 2] = ["/usr/local/bin/kolla_set_configs", "--check"];
@@ -175,7 +176,14 @@ impl Worker<'_> {
 
     fn spec(&mut self) -> Result<ContainerSpec, Error> {
         if self.spec.is_none() {
-            self.spec = Some(self.p.to_spec(&host_timezone())?);
+            // TZ comes from the engine's host (the target), not from the
+            // machine running kolla-rs; only asked for when not given.
+            let timezone = if self.p.environment().contains_key("TZ") {
+                String::new()
+            } else {
+                self.engine.host_timezone()?
+            };
+            self.spec = Some(self.p.to_spec(&timezone)?);
         }
         Ok(self.spec.clone().unwrap_or_default())
     }
@@ -194,7 +202,7 @@ impl Worker<'_> {
         }
         let found = self
             .engine
-            .inspect_image(&compare::image_ref(self.image()))
+            .inspect_image(&normalize::image_ref(self.image()))
             .await?;
         self.image = Some(found.clone());
         Ok(found)
@@ -230,7 +238,7 @@ impl Worker<'_> {
     }
 
     async fn pull_image(&mut self) -> Result<(), Error> {
-        let image = compare::image_ref(self.image());
+        let image = normalize::image_ref(self.image());
         let old = self.engine.inspect_image(&image).await?.map(|i| i.id);
         let auth = self.p.auth();
         if let Err(e) = self.engine.pull_image(&image, auth.as_ref()).await {
@@ -266,7 +274,7 @@ impl Worker<'_> {
             return Ok(());
         }
         self.changed = true;
-        let image = compare::image_ref(self.image());
+        let image = normalize::image_ref(self.image());
         match self.engine.remove_image(&image, false).await {
             Ok(()) => Ok(()),
             Err(Error::Conflict { .. }) => Err(Error::action(format!(
@@ -364,7 +372,7 @@ impl Worker<'_> {
         let spec = self.spec()?;
         self.changed = true;
         let labels = [("kolla_managed".to_string(), "true".to_string())].into();
-        for vol in compare::named_volumes(&spec.volumes) {
+        for vol in normalize::named_volumes(&spec.volumes) {
             if self.engine.inspect_volume(&vol).await?.is_none() {
                 self.engine.create_volume(&vol, &labels).await?;
             }
@@ -553,7 +561,7 @@ pub async fn container_differences(
         None
     } else {
         engine
-            .inspect_image(&compare::image_ref(&spec.image))
+            .inspect_image(&normalize::image_ref(&spec.image))
             .await?
     };
     let mut d = compare::differences(spec, &info, image.as_ref());

@@ -2,8 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::compare::env_map;
 use super::{ContainerEngine, Error, ListFilter};
+use crate::container::compare::env_map;
 
 /// The facts actions upstream accepts.
 pub const FACTS_ACTIONS: &[&str] = &[

@@ -16,7 +16,7 @@ from kolla_rs import _native
 # The pre-2023 kolla_docker also answered these two.
 LEGACY_ACTIONS = ["get_container_env", "get_container_state"]
 
-# Every action the core implements (kolla_core::engine::params::ACTIONS), less the legacy two.
+# Every action the core implements (kolla_core::container::params::ACTIONS), less the legacy two.
 ACTIONS = [a for a in _native.CONTAINER_ACTIONS if a not in LEGACY_ACTIONS]
 
 

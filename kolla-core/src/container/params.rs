@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::compare;
+use super::normalize;
 use super::{ContainerSpec, Dimensions, Error, Healthcheck, RegistryAuth, RestartPolicy, Ulimit};
 
 /// The type of a parameter, as Ansible's argument spec names it.
@@ -210,7 +210,7 @@ impl Params {
     /// wrong types, values outside the choices and missing required ones.
     ///
     /// ```
-    /// use kolla_core::engine::params::Params;
+    /// use kolla_core::container::params::Params;
     /// let args = serde_json::json!({
     ///     "action": "compare_container", "name": "nova_api",
     ///     "common_options": {"restart_retries": "10", "privileged": true,
@@ -410,7 +410,7 @@ impl Params {
     /// options, an empty command or a malformed volume.
     ///
     /// ```
-    /// use kolla_core::engine::params::Params;
+    /// use kolla_core::container::params::Params;
     /// let args = serde_json::json!({"action": "start_container", "name": "nova_api",
     ///     "image": "kolla/nova-api:1", "dimensions": {"mem_limit": "1g"}});
     /// let spec = Params::from_args(args.as_object().unwrap()).unwrap().to_spec("UTC").unwrap();
@@ -442,12 +442,7 @@ impl Params {
             },
         };
         let volumes: Vec<String> = self.list("volumes");
-        if let Some(bad) = volumes.iter().find(|v| compare::invalid_volume(v)) {
-            return Err(Error::InvalidParameter {
-                parameter: "volumes".into(),
-                message: format!("{bad:?} has a source path but no target path"),
-            });
-        }
+        normalize::validate_volumes(&volumes)?;
         let labels = match self.values.get("labels") {
             Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), py_str(v))).collect(),
             _ => BTreeMap::new(),
@@ -519,7 +514,7 @@ const UNIT_ERROR_TAIL: &str = "The currently supported units are ['b', 'k', 'm',
 /// number, as upstream's `dimensions_differ` does.
 ///
 /// ```
-/// use kolla_core::engine::params::parse_size;
+/// use kolla_core::container::params::parse_size;
 /// assert_eq!(parse_size("mem_limit", &serde_json::json!("1G")).unwrap(), 1 << 30);
 /// assert_eq!(parse_size("mem_limit", &serde_json::json!("3k")).unwrap(), 3072);
 /// let err = parse_size("mem_limit", &serde_json::json!("2E")).unwrap_err();
