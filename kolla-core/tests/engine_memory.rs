@@ -109,7 +109,7 @@ async fn config_drift_codes_on_the_memory_engine() {
         r["msg"],
         "Failed to compare container configuration: ExitCode: -1 Message: boom"
     );
-    assert_eq!(r["changed"], true);
+    assert_eq!(r["changed"], false, "a failed check changed nothing");
     engine.set_exec_result("glance_api", 0, "");
     assert_eq!(
         act(&engine, with("compare_container")).await["changed"],
@@ -125,7 +125,7 @@ async fn config_drift_codes_on_the_memory_engine() {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["container_state", "config"]);
+    assert_eq!(names, ["container_state"], "a difference answers: no exec");
     let r = act(&engine, with("start_container")).await;
     assert_eq!(r["changed"], true);
     assert_eq!(

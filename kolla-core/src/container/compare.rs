@@ -773,6 +773,33 @@ mod tests {
     }
 
     #[test]
+    fn a_non_zero_start_interval_is_a_difference_and_a_zero_one_is_not() {
+        // docs/deviations.md: the five kolla fields are compared, and a
+        // StartInterval the engine reports must be 0 (kolla never sets it).
+        let hc = crate::container::Healthcheck {
+            test: vec!["CMD".into(), "true".into()],
+            interval: 1_000_000_000,
+            timeout: 1_000_000_000,
+            start_period: 0,
+            retries: 1,
+            start_interval: 0,
+        };
+        let mut spec = base();
+        spec.healthcheck = Some(hc.clone());
+        let (mut info, image) = matching(&spec);
+        info.healthcheck = Some(hc.clone());
+        assert!(differences(&spec, &info, Some(&image)).is_empty());
+        info.healthcheck = Some(crate::container::Healthcheck {
+            start_interval: 5_000_000_000,
+            ..hc
+        });
+        let d = differences(&spec, &info, Some(&image));
+        assert_eq!(names(d.clone()), ["healthcheck"]);
+        assert_eq!(d[0].current["StartInterval"], json!(5_000_000_000_i64));
+        assert!(d[0].desired.get("StartInterval").is_none());
+    }
+
+    #[test]
     fn image_parsing_matches_upstream() {
         assert_eq!(
             parse_image("img@sha256:abc"),

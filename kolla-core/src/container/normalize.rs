@@ -101,6 +101,24 @@ pub fn image_ref(image: &str) -> String {
     format!("{repo}:{tag}")
 }
 
+/// The registry an image reference pulls from: its first component when
+/// that names a host (has a `.` or a `:`, or is `localhost`), else Docker
+/// Hub, `docker.io`.
+///
+/// ```
+/// use kolla_core::container::normalize::image_registry;
+/// assert_eq!(image_registry("quay.io/openstack.kolla/nova-api:2025.1"), "quay.io");
+/// assert_eq!(image_registry("registry:5000/kolla/nova-api"), "registry:5000");
+/// assert_eq!(image_registry("kolla/nova-api:1"), "docker.io");
+/// assert_eq!(image_registry("busybox"), "docker.io");
+/// ```
+pub fn image_registry(image: &str) -> &str {
+    match image.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first,
+        _ => "docker.io",
+    }
+}
+
 /// Checks every volume entry before anything is created: the container
 /// side of each entry must be an absolute path (`/path` for an anonymous
 /// volume, `src:/path[:mode]` for a bind or named volume).

@@ -528,13 +528,21 @@ pub fn parse_size(key: &str, value: &Value) -> Result<i64, Error> {
     let text = py_str(value);
     let bad_number = || Error::InvalidParameter {
         parameter: format!("dimensions.{key}"),
-        message: format!("{text:?} is not a whole number with an optional unit b, k, m or g"),
+        message: format!(
+            "{text:?} is not an integer (a whole number with an optional unit b, k, m or g)"
+        ),
     };
     let Some(last) = text.chars().last() else {
         return Err(bad_number());
     };
     if last.is_ascii_digit() {
         return text.parse::<i64>().map_err(|_| bad_number());
+    }
+    // Not a number before the unit (`abc`, `1.5g`): name the value, not
+    // its last letter as a unit.
+    let number = &text[..text.len() - last.len_utf8()];
+    if number.parse::<i64>().is_err() {
+        return Err(bad_number());
     }
     let unit = last.to_ascii_lowercase();
     let mult: i64 = match unit {
@@ -548,7 +556,6 @@ pub fn parse_size(key: &str, value: &Value) -> Result<i64, Error> {
             )))
         }
     };
-    let number = &text[..text.len() - last.len_utf8()];
     number
         .parse::<i64>()
         .ok()
@@ -854,10 +861,17 @@ mod tests {
         assert_eq!(e.to_string(), "The docker dimension unit [e] is not supported for the dimension [2E]. The currently supported units are ['b', 'k', 'm', 'g'].");
         assert!(parse_dimensions(Some(&json!({"mem_limit": "1.5g"}))).is_err());
         assert!(parse_dimensions(Some(&json!({"mem_limit": ""}))).is_err());
-        assert!(parse_dimensions(Some(&json!({"mem_limit": true})))
-            .unwrap_err()
-            .to_string()
-            .contains("[e]"));
+        // Not a number before the "unit": the value is named as not an
+        // integer (upstream blames the last letter as a unit, `[c]`, `[e]`).
+        for bad in [json!("abc"), json!(true), json!("1.5g")] {
+            let e = parse_dimensions(Some(&json!({"cpu_shares": bad}))).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with("invalid parameter dimensions.cpu_shares: ")
+                    && e.to_string().contains("is not an integer"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -111,10 +111,11 @@ pub async fn run(engine: &dyn ContainerEngine, params: &Params) -> Outcome {
             extra: w.extra,
             failed: None,
         },
-        Err(e) => {
-            let changed = w.changed || !matches!(e, Error::Action { .. });
-            failure(e, changed, w.extra)
-        }
+        // `changed` says what was done before the failure: a failure that
+        // changed nothing (bad parameters, a create the engine refused)
+        // reports `changed: false` (upstream's catch-all always says true;
+        // see docs/deviations.md).
+        Err(e) => failure(e, w.changed, w.extra),
     }
 }
 
@@ -262,21 +263,42 @@ impl Worker<'_> {
         Ok(())
     }
 
+    /// Pulls the image because it is not present locally (start, ensure,
+    /// recreate): a failure says so and names the registry, with the
+    /// registry's own answer under `pull_error`.
     async fn ensure_image(&mut self) -> Result<(), Error> {
-        if self.local_image().await?.is_none() {
-            self.pull_image().await?;
+        if self.local_image().await?.is_some() {
+            return Ok(());
         }
-        Ok(())
+        match self.pull_image().await {
+            Err(Error::Action {
+                message,
+                mut details,
+            }) => {
+                let image = normalize::image_ref(self.image());
+                details.insert("pull_error".into(), json!(message));
+                Err(Error::Action {
+                    message: format!(
+                        "image {image} is not present locally and could not be pulled from {}",
+                        normalize::image_registry(&image)
+                    ),
+                    details,
+                })
+            }
+            other => other,
+        }
     }
 
     async fn remove_image(&mut self) -> Result<(), Error> {
         if self.local_image().await?.is_none() {
             return Ok(());
         }
-        self.changed = true;
         let image = normalize::image_ref(self.image());
         match self.engine.remove_image(&image, false).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.changed = true;
+                Ok(())
+            }
             Err(Error::Conflict { .. }) => Err(Error::action(format!(
                 "Image '{}' is currently in-use",
                 self.image()
@@ -297,18 +319,17 @@ impl Worker<'_> {
 
     async fn create_volume(&mut self) -> Result<(), Error> {
         if self.engine.inspect_volume(self.name()).await?.is_none() {
-            self.changed = true;
             let labels = [("kolla_managed".to_string(), "true".to_string())].into();
             self.engine.create_volume(self.name(), &labels).await?;
+            self.changed = true;
         }
         Ok(())
     }
 
     async fn remove_volume(&mut self) -> Result<(), Error> {
         if self.engine.inspect_volume(self.name()).await?.is_some() {
-            self.changed = true;
             match self.engine.remove_volume(self.name()).await {
-                Ok(()) | Err(Error::NotFound { .. }) => {}
+                Ok(()) | Err(Error::NotFound { .. }) => self.changed = true,
                 Err(Error::Conflict { .. }) => {
                     return Err(Error::action(format!(
                         "Volume named '{}' is currently in-use",
@@ -323,12 +344,12 @@ impl Worker<'_> {
 
     async fn remove_container(&mut self) -> Result<(), Error> {
         if self.info().await?.is_some() {
-            self.changed = true;
             if let Err(e) = self.engine.remove_container(self.name(), true).await {
                 if self.info().await?.is_some() {
                     return Err(e);
                 }
             }
+            self.changed = true;
         }
         Ok(())
     }
@@ -342,10 +363,11 @@ impl Worker<'_> {
             ))),
             Some(info) if info.status == "exited" => Ok(()),
             Some(_) => {
-                self.changed = true;
                 self.engine
                     .stop_container(self.name(), self.p.graceful_timeout())
-                    .await
+                    .await?;
+                self.changed = true;
+                Ok(())
             }
         }
     }
@@ -362,30 +384,31 @@ impl Worker<'_> {
         if self.info().await?.is_none() {
             return Err(Error::action(format!("No such container: {}", self.name())));
         }
-        self.changed = true;
         self.engine
             .restart_container(self.name(), self.p.graceful_timeout())
-            .await
+            .await?;
+        self.changed = true;
+        Ok(())
     }
 
     async fn create_container(&mut self) -> Result<(), Error> {
         let spec = self.spec()?;
-        self.changed = true;
         let labels = [("kolla_managed".to_string(), "true".to_string())].into();
         for vol in normalize::named_volumes(&spec.volumes) {
             if self.engine.inspect_volume(&vol).await?.is_none() {
                 self.engine.create_volume(&vol, &labels).await?;
+                self.changed = true;
             }
         }
-        self.engine.create_container(&spec).await.map(|_| ())
+        self.engine.create_container(&spec).await?;
+        self.changed = true;
+        Ok(())
     }
 
     async fn start_container(&mut self) -> Result<(), Error> {
         // Validate first: bad parameters must not pull, stop or remove.
         self.spec()?;
-        if self.local_image().await?.is_none() {
-            self.pull_image().await?;
-        }
+        self.ensure_image().await?;
         let mut info = self.info().await?;
         if let Some(current) = &info {
             if !self.differences(current).await?.is_empty() {
@@ -407,8 +430,8 @@ impl Worker<'_> {
         };
         let up = matches!(info.status.as_str(), "running" | "paused");
         if !up {
-            self.changed = true;
             self.engine.start_container(self.name()).await?;
+            self.changed = true;
         }
         if !self.p.bool("detach") {
             let rc = self.engine.wait_container(self.name()).await?;
@@ -527,7 +550,8 @@ impl Worker<'_> {
 /// What `compare_container` reports for `spec` on `engine`: a
 /// `container_missing` entry when there is no container, else every
 /// section D difference (against the local copy of the desired image) and,
-/// with `config`, the config drift check.
+/// with `config` and only when nothing else differs, the config drift
+/// check.
 ///
 /// This is the entry point the planner shares with the action.
 ///
@@ -565,7 +589,11 @@ pub async fn container_differences(
             .await?
     };
     let mut d = compare::differences(spec, &info, image.as_ref());
-    if config {
+    // Once a field differs the answer is "changed" and the in-container
+    // check would tell nothing more: upstream does not run it then, and an
+    // exec that was not needed must not fail the task (exit 126 in an image
+    // with no root in /etc/passwd, a container that is restarting).
+    if config && d.is_empty() {
         d.extend(check_config(engine, &spec.name).await?);
     }
     Ok(d)
@@ -595,16 +623,12 @@ pub async fn check_config(
             1 => Ok(diff(json!(out.output))),
             137 => Ok(diff(json!("container exited abruptly during config check"))),
             code => {
-                // Upstream raises here, and its catch-all reports changed.
-                let mut details = Map::new();
-                details.insert("changed".into(), json!(true));
-                Err(Error::Action {
-                    message: format!(
-                        "Failed to compare container configuration: ExitCode: {code} Message: {}",
-                        out.output
-                    ),
-                    details,
-                })
+                // Upstream raises here (and its catch-all says changed;
+                // kolla-rs says what was done: nothing).
+                Err(Error::action(format!(
+                    "Failed to compare container configuration: ExitCode: {code} Message: {}",
+                    out.output
+                )))
             }
         },
         Err(e) if e.is_client_error() => Ok(diff(json!("container unavailable for config check"))),

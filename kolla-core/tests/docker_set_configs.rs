@@ -9,8 +9,9 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use kolla_core::build::image;
 use kolla_core::build::standin::{self, StandinBuild};
-use kolla_core::engine::{self, ContainerEngine, ContainerSpec, DockerEngine};
+use kolla_core::engine::{ContainerEngine, ContainerSpec, DockerEngine};
 
 const NS: &str = "kolla-rs-test";
 const TAG: &str = "standin";
@@ -24,7 +25,7 @@ async fn standins(engine: &DockerEngine) {
                 namespace: NS.into(),
                 tag: TAG.into(),
                 images: vec!["nova-api".into(), "nova-compute".into()],
-                busybox: engine::image::find_static_busybox().expect("static busybox"),
+                busybox: image::find_static_busybox().expect("static busybox"),
                 set_configs: set_configs_bin(),
             };
             standin::build(engine, &opts)
@@ -65,36 +66,26 @@ impl ConfigDir {
     }
 }
 
-struct Run {
-    engine: DockerEngine,
-    _cleanup: common::Cleanup,
-    name: String,
-}
+/// A created container with a unique name, removed on drop.
+struct Run(common::Fixture);
 
 impl Run {
     async fn create(engine: &DockerEngine, prefix: &str, spec: ContainerSpec) -> Run {
-        let name = common::unique_name(prefix);
-        let cleanup = common::Cleanup {
-            engine: engine.clone(),
-            names: vec![name.clone()],
-        };
+        let f = common::Fixture::named(engine, prefix);
         let spec = ContainerSpec {
-            name: name.clone(),
+            name: f.name.clone(),
             network_mode: "none".into(),
             ..spec
         };
         engine.create_container(&spec).await.unwrap();
-        Run {
-            engine: engine.clone(),
-            _cleanup: cleanup,
-            name,
-        }
+        Run(f)
     }
     /// Starts the container (again) and waits for it to exit.
     async fn run(&self) -> (i64, String) {
-        self.engine.start_container(&self.name).await.unwrap();
-        let code = self.engine.wait_container(&self.name).await.unwrap();
-        (code, self.engine.logs(&self.name).await.unwrap())
+        let Run(f) = self;
+        f.engine.start_container(&f.name).await.unwrap();
+        let code = f.engine.wait_container(&f.name).await.unwrap();
+        (code, f.engine.logs(&f.name).await.unwrap())
     }
 }
 
@@ -121,11 +112,11 @@ async fn binary_runs_in_a_busybox_only_image() {
         return;
     };
     let bin = std::fs::read(set_configs_bin()).unwrap();
-    assert!(engine::image::is_static_elf(&bin));
-    let busybox = engine::image::find_static_busybox().unwrap();
-    let ctx = engine::image::busybox_context(
+    assert!(image::is_static_elf(&bin));
+    let busybox = image::find_static_busybox().unwrap();
+    let ctx = image::busybox_context(
         &busybox,
-        &[engine::image::ContextFile {
+        &[image::ContextFile {
             path: "kolla_set_configs".into(),
             data: bin,
             mode: 0o755,
