@@ -1014,3 +1014,51 @@ async fn a_failing_healthcheck_turns_unhealthy() {
     .await;
     assert_eq!(r["changed"], false, "{r}");
 }
+
+#[tokio::test]
+async fn start_watch_ends_when_the_answer_is_known() {
+    let Some(f) = fixture("watch").await else {
+        return;
+    };
+    // A crash loop under Docker's restart policy: the container is
+    // `restarting` (or exited between two tries), never up; start fails.
+    let looping = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": "sh -c 'echo nope >&2; exit 3'", "restart_policy": "always"});
+    let t = std::time::Instant::now();
+    let r = act(&f.engine, looping).await;
+    assert_eq!(r["failed"], true, "{r}");
+    assert!(
+        r["msg"]
+            .as_str()
+            .unwrap()
+            .contains("exited at once with code 3"),
+        "{r}"
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    f.engine.remove_container(&f.name, true).await.unwrap();
+
+    // A container that keeps running is watched up to the limit, no longer.
+    let t = std::time::Instant::now();
+    let r = act(
+        &f.engine,
+        with(plain(&f.name), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(r, json!({"changed": true, "result": false}));
+    let took = t.elapsed();
+    assert!(
+        took >= kolla_core::engine::action::START_WATCH_LIMIT
+            && took < kolla_core::engine::action::START_WATCH_LIMIT * 10,
+        "{took:?}"
+    );
+    // The watch itself ends at once for a container that has exited.
+    f.engine.stop_container(&f.name, 1).await.unwrap();
+    let t = std::time::Instant::now();
+    let fate = f
+        .engine
+        .watch_start(&f.name, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(fate, kolla_core::engine::StartFate::Exited(0));
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+}

@@ -11,7 +11,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, LogOptions};
+use super::{
+    ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, LogOptions, StartFate,
+};
 use crate::container::compare::{self, Difference};
 use crate::container::normalize;
 use crate::container::params::Params;
@@ -19,10 +21,12 @@ use crate::container::params::Params;
 /// The command kolla images run to check their config files.
 pub const CONFIG_CHECK_CMD: [&str; 2] = ["/usr/local/bin/kolla_set_configs", "--check"];
 
-/// How long a freshly started, detached container is watched for an
-/// immediate exit (a crash on start). Containers still running by then are
-/// reported as started; this is a bound, never a sleep.
-pub const START_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+/// The longest a freshly started, detached container is watched for an
+/// immediate exit (a crash on start). The watch
+/// ([`ContainerEngine::watch_start`]) ends as soon as the answer is known:
+/// the container exits or restarts (a failure), or its healthcheck answers;
+/// a container still running without an answer by then counts as started.
+pub const START_WATCH_LIMIT: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// What an action did, in the module's result shape.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -467,20 +471,18 @@ impl Worker<'_> {
         Ok(())
     }
 
-    /// A detached container that dies within [`START_GRACE`] of its start
-    /// failed; say so with its last log lines instead of reporting success.
+    /// A detached container that dies within [`START_WATCH_LIMIT`] of its
+    /// start failed; say so with its last log lines instead of reporting
+    /// success.
     async fn check_not_dead_on_arrival(&mut self) -> Result<(), Error> {
-        let waited = self
+        let fate = self
             .engine
-            .wait_container_for(self.name(), START_GRACE)
-            .await;
-        // Still running after the grace (or the engine cannot wait): fine.
-        let Ok(Some(code)) = waited else {
-            return Ok(());
+            .watch_start(self.name(), START_WATCH_LIMIT)
+            .await?;
+        let code = match fate {
+            StartFate::Exited(code) if code != 0 => code,
+            _ => return Ok(()),
         };
-        if code == 0 {
-            return Ok(());
-        }
         let status = match self.info().await? {
             Some(info) => info.status,
             None => "removed".into(),

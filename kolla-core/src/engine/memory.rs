@@ -16,7 +16,7 @@ use crate::container::normalize::{image_ref, named_volumes, tmpfs_mounts};
 use super::{
     ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, EngineVersion, Error,
     ExecOutput, HostSettings, ImageInfo, ListFilter, LogOptions, RegistryAuth, RestartPolicy,
-    VolumeInfo,
+    StartFate, VolumeInfo,
 };
 
 const ENDPOINT: &str = "memory://";
@@ -383,6 +383,24 @@ impl ContainerEngine for MemoryEngine {
         Ok(match c.status {
             "running" | "paused" => None,
             _ => Some(c.exit_code.unwrap_or(0)),
+        })
+    }
+
+    /// The in-memory engine knows at once: nothing runs, so a started
+    /// container stays up until [`MemoryEngine::exit`].
+    async fn watch_start(
+        &self,
+        name: &str,
+        _limit: std::time::Duration,
+    ) -> Result<StartFate, Error> {
+        let st = self.lock();
+        let c = st
+            .containers
+            .get(name)
+            .ok_or_else(|| not_found("container", name))?;
+        Ok(match c.status {
+            "running" | "paused" => StartFate::Running,
+            _ => StartFate::Exited(c.exit_code.unwrap_or(0)),
         })
     }
 

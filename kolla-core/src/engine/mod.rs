@@ -61,6 +61,43 @@ pub struct EngineVersion {
     pub platform: String,
 }
 
+/// How often [`ContainerEngine::watch_start`] looks at the container.
+const START_WATCH_STEP: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// What became of a container just after its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartFate {
+    /// It stopped (or is restarting after a stop) with this exit code.
+    Exited(i64),
+    /// Its healthcheck answered `healthy`.
+    Healthy,
+    /// Its healthcheck answered `unhealthy` (it still runs).
+    Unhealthy,
+    /// Still running, with no answer yet, when the watch ended.
+    Running,
+}
+
+impl StartFate {
+    /// The fate `info` already tells, `None` while it runs with no answer.
+    pub fn of(info: &ContainerInfo) -> Option<StartFate> {
+        let code = || {
+            info.raw
+                .pointer("/State/ExitCode")
+                .and_then(serde_json::Value::as_i64)
+                .or(info.exit_code)
+                .unwrap_or(0)
+        };
+        match info.status.as_str() {
+            "exited" | "dead" | "restarting" => Some(StartFate::Exited(code())),
+            _ => match info.health.as_deref() {
+                Some("healthy") => Some(StartFate::Healthy),
+                Some("unhealthy") => Some(StartFate::Unhealthy),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// One line of a container listing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerSummary {
@@ -250,6 +287,38 @@ pub trait ContainerEngine: Send + Sync {
         match tokio::time::timeout(limit, self.wait_container(name)).await {
             Ok(r) => r.map(Some),
             Err(_) => Ok(None),
+        }
+    }
+
+    /// Watches a container that was just started until its fate is known,
+    /// and no longer: it exited (or is restarting after an exit), its
+    /// healthcheck answered, or `limit` passed with it still running.
+    ///
+    /// The default watches the container's state (inspect, a few ms apart)
+    /// and uses tokio's timer.
+    ///
+    /// # Errors
+    /// Engine failures; a container removed meanwhile is
+    /// [`StartFate::Exited`] with its last known code.
+    async fn watch_start(
+        &self,
+        name: &str,
+        limit: std::time::Duration,
+    ) -> Result<StartFate, Error> {
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut last_code = 0;
+        loop {
+            let Some(info) = self.inspect_container(name).await? else {
+                return Ok(StartFate::Exited(last_code));
+            };
+            if let Some(fate) = StartFate::of(&info) {
+                return Ok(fate);
+            }
+            last_code = info.exit_code.unwrap_or(0);
+            if tokio::time::Instant::now() >= deadline {
+                return Ok(StartFate::Running);
+            }
+            tokio::time::sleep(START_WATCH_STEP.min(limit)).await;
         }
     }
 
