@@ -477,15 +477,21 @@ healthcheck_curl http://127.0.0.1:8774/; echo "curl=$?"
 healthcheck_port nova-api 5672; echo "port=$?"
 healthcheck_listen nova-api 9999; echo "listen_other_port=$?"
 healthcheck_listen glance-api 8774; echo "listen_other_process=$?"
-healthcheck_socket nova-api /run_command; echo "socket=$?"
+syslogd -n -O /dev/null &
+i=0
+until [ -S /dev/log ] || [ $i -ge 50 ]; do i=$((i+1)); sleep 0.1; done
+healthcheck_socket syslogd /dev/log; echo "socket=$?"
+healthcheck_socket nova-api /dev/log; echo "socket_other_process=$?"
+healthcheck_socket nova-api /run_command; echo "socket_plain_file=$?"
 healthcheck_socket nova-api /nonexistent.sock; echo "socket_missing=$?"
+kill $(pidof syslogd)
 wget -q -O - http://127.0.0.1:8774/
 kill $(pidof httpd)
 wait
 healthcheck_listen nova-api 8774; echo "listen_after=$?"
 healthcheck_curl http://127.0.0.1:8774/; echo "curl_after=$?"
 healthcheck_port nova-api 5672; echo "port_after=$?"
-healthcheck_socket nova-api /run_command; echo "socket_after=$?"
+healthcheck_socket syslogd /dev/log; echo "socket_after=$?"
 cat /tmp/start.log
 "#;
     let run = Run::create(
@@ -513,6 +519,8 @@ cat /tmp/start.log
         "curl_after=1",
         "port_after=1",
         "socket=0",
+        "socket_other_process=1",
+        "socket_plain_file=1",
         "socket_missing=1",
         "socket_after=1",
         "Running command: 'nova-api'",
