@@ -109,6 +109,109 @@ pub const ACTIONS: &[&str] = &[
     "get_container_state",
 ];
 
+/// `kolla_container_facts`' actions.
+pub const FACTS_ACTIONS: &[&str] = &[
+    "get_containers",
+    "get_containers_env",
+    "get_containers_state",
+    "get_containers_names",
+    "get_volumes",
+];
+
+/// The actions only the `kolla_docker` alias answers (the pre-2023 module).
+pub const LEGACY_ACTIONS: &[&str] = &["get_container_env", "get_container_state"];
+
+impl Kind {
+    fn ansible_type(self) -> &'static str {
+        match self {
+            Kind::Str => "str",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::List => "list",
+            Kind::Dict => "dict",
+        }
+    }
+}
+
+/// `kolla_container`'s argument spec in Ansible's `AnsibleModule` shape,
+/// the one copy the Ansible modules use: `{"argument_spec": {name: {type,
+/// required, choices, no_log}}, "required_if": [["action", a, [names]]]}`.
+///
+/// No parameter carries a default besides `common_options` (`{}`): the
+/// defaults are applied by [`Params::from_args`] after `common_options`,
+/// so that a common option fills what a task did not give (see
+/// `docs/deviations.md`). `legacy` is the `kolla_docker` alias: it also
+/// answers [`LEGACY_ACTIONS`] and the seed-era `restart_policy: never`.
+///
+/// ```
+/// let spec = kolla_core::container::params::ansible_argument_spec(false);
+/// assert_eq!(spec["argument_spec"]["action"]["required"], true);
+/// assert_eq!(spec["argument_spec"]["auth_password"]["no_log"], true);
+/// assert!(spec["argument_spec"]["privileged"].get("default").is_none());
+/// assert_eq!(spec["required_if"][0], serde_json::json!(["action", "compare_container", ["name"]]));
+/// ```
+pub fn ansible_argument_spec(legacy: bool) -> Value {
+    let actions: Vec<&str> = ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| legacy || !LEGACY_ACTIONS.contains(a))
+        .collect();
+    let mut spec = Map::new();
+    for (key, kind, _default, choices) in SPEC {
+        let mut p = Map::new();
+        p.insert("type".into(), json!(kind.ansible_type()));
+        p.insert("required".into(), json!(*key == "action"));
+        let choices: Vec<&str> = match *key {
+            "action" => actions.clone(),
+            "restart_policy" if !legacy => {
+                choices.iter().copied().filter(|c| *c != "never").collect()
+            }
+            _ => choices.to_vec(),
+        };
+        if !choices.is_empty() {
+            p.insert("choices".into(), json!(choices));
+        }
+        if *key == "common_options" {
+            p.insert("default".into(), json!({}));
+        }
+        if *key == "auth_password" {
+            p.insert("no_log".into(), json!(true));
+        }
+        spec.insert(key.to_string(), Value::Object(p));
+    }
+    let required_if: Vec<Value> = actions
+        .iter()
+        .map(|a| json!(["action", a, required(a)]))
+        .collect();
+    json!({"argument_spec": spec, "required_if": required_if})
+}
+
+/// `kolla_container_facts`' argument spec, in the same shape as
+/// [`ansible_argument_spec`].
+///
+/// ```
+/// let spec = kolla_core::container::params::ansible_facts_argument_spec();
+/// assert_eq!(spec["argument_spec"]["container_engine"]["required"], true);
+/// assert_eq!(spec["required_if"].as_array().unwrap().len(), 2);
+/// ```
+pub fn ansible_facts_argument_spec() -> Value {
+    json!({
+        "argument_spec": {
+            "name": {"required": false, "type": "list", "default": []},
+            "api_version": {"required": false, "type": "str", "default": "auto"},
+            "container_engine": {"required": true, "type": "str"},
+            "action": {"required": true, "type": "str", "choices": FACTS_ACTIONS},
+            "args": {"required": false, "type": "dict", "default": {}, "options": {
+                "get_all_containers": {"required": false, "type": "bool", "default": false},
+            }},
+        },
+        "required_if": [
+            ["action", "get_containers_env", ["name"]],
+            ["action", "get_containers_state", ["name"]],
+        ],
+    })
+}
+
 /// Which parameters each action requires (`required_if`).
 fn required(action: &str) -> &'static [&'static str] {
     match action {
