@@ -370,22 +370,6 @@ impl ContainerEngine for MemoryEngine {
         }
     }
 
-    async fn wait_container_for(
-        &self,
-        name: &str,
-        _limit: std::time::Duration,
-    ) -> Result<Option<i64>, Error> {
-        let st = self.lock();
-        let c = st
-            .containers
-            .get(name)
-            .ok_or_else(|| not_found("container", name))?;
-        Ok(match c.status {
-            "running" | "paused" => None,
-            _ => Some(c.exit_code.unwrap_or(0)),
-        })
-    }
-
     /// The in-memory engine knows at once: nothing runs, so a started
     /// container stays up until [`MemoryEngine::exit`].
     async fn watch_start(

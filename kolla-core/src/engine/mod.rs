@@ -275,21 +275,6 @@ pub trait ContainerEngine: Send + Sync {
     /// Waits for a container to stop and returns its exit code.
     async fn wait_container(&self, name: &str) -> Result<i64, Error>;
 
-    /// Waits at most `limit` for a container to stop: its exit code, or
-    /// `None` when it is still running then.
-    ///
-    /// The default uses tokio's timer (the runtime needs it enabled).
-    async fn wait_container_for(
-        &self,
-        name: &str,
-        limit: std::time::Duration,
-    ) -> Result<Option<i64>, Error> {
-        match tokio::time::timeout(limit, self.wait_container(name)).await {
-            Ok(r) => r.map(Some),
-            Err(_) => Ok(None),
-        }
-    }
-
     /// Watches a container that was just started until its fate is known,
     /// and no longer: it exited (or is restarting after an exit), its
     /// healthcheck answered, or `limit` passed with it still running.
