@@ -138,3 +138,30 @@ async fn config_drift_codes_on_the_memory_engine() {
         "running"
     );
 }
+
+#[tokio::test]
+async fn tz_comes_from_the_engines_host_unless_given() {
+    // The in-memory engine's pretend host runs on UTC, whatever the machine
+    // running the test says; a TZ in the environment wins.
+    let engine = MemoryEngine::new();
+    engine.add_image("kolla/cron:1");
+    act(
+        &engine,
+        json!({"action": "start_container", "name": "cron", "image": "kolla/cron:1"}),
+    )
+    .await;
+    let info = engine.inspect_container("cron").await.unwrap().unwrap();
+    assert!(info.env.contains(&"TZ=UTC".to_string()), "{:?}", info.env);
+    act(
+        &engine,
+        json!({"action": "start_container", "name": "cron2", "image": "kolla/cron:1",
+               "environment": {"TZ": "Asia/Tokyo"}}),
+    )
+    .await;
+    let info = engine.inspect_container("cron2").await.unwrap().unwrap();
+    assert!(
+        info.env.contains(&"TZ=Asia/Tokyo".to_string()),
+        "{:?}",
+        info.env
+    );
+}
