@@ -3,6 +3,10 @@
 services.json (image names, API ports, command names, config files, owners).
 
     scripts/gen-standin-images.py /work/shared/reference/services.json
+
+This file is not a second service catalog: keep it to image names and what
+each stand-in does (commands, port, config files it checks) plus account
+names. kolla-core's build::standin rejects any other key.
 """
 import json
 import re

@@ -2,9 +2,9 @@
 //! what a no-op deploy pass costs kolla-rs itself, without the engine.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use kolla_core::container::compare::differences;
+use kolla_core::container::params::Params;
 use kolla_core::engine::action::run_action;
-use kolla_core::engine::compare::differences;
-use kolla_core::engine::params::Params;
 use kolla_core::engine::{ContainerEngine, MemoryEngine};
 use serde_json::json;
 

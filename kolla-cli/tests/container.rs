@@ -52,6 +52,13 @@ impl Drop for Cleanup {
     }
 }
 
+/// `kolla ARGS --format json`.
+fn kolla_json(args: &[&str]) -> Output {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    kolla(&args)
+}
+
 fn kolla(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kolla"))
         .args(args)
@@ -95,10 +102,10 @@ fn actions_facts_and_ps_through_the_binary() {
         "--params",
         params.to_str().unwrap(),
     ];
-    let out = kolla(&start);
+    let out = kolla_json(&start);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(json_of(&out)["changed"], true);
-    let out = kolla(&start);
+    let out = kolla_json(&start);
     assert_eq!(
         json_of(&out),
         serde_json::json!({"changed": false, "result": false})
@@ -112,7 +119,7 @@ fn actions_facts_and_ps_through_the_binary() {
         .find(|l| l.starts_with(&name))
         .expect("listed");
     assert!(line.contains(IMAGE) && line.contains("running"), "{line}");
-    let out = kolla(&["container", "ps", "--format", "json"]);
+    let out = kolla_json(&["container", "ps"]);
     let rows = json_of(&out);
     let row = rows
         .as_array()
@@ -122,7 +129,7 @@ fn actions_facts_and_ps_through_the_binary() {
         .unwrap();
     assert_eq!(row["state"], "running");
 
-    let out = kolla(&[
+    let out = kolla_json(&[
         "container",
         "facts",
         &name,
@@ -136,7 +143,7 @@ fn actions_facts_and_ps_through_the_binary() {
     );
 
     // Bad input: the module's failure, exit 1.
-    let out = kolla(&[
+    let out = kolla_json(&[
         "container",
         "compare_container",
         "--name",
@@ -157,9 +164,9 @@ fn actions_facts_and_ps_through_the_binary() {
         "{r}"
     );
 
-    let out = kolla(&["container", "stop_and_remove_container", "--name", &name]);
+    let out = kolla_json(&["container", "stop_and_remove_container", "--name", &name]);
     assert_eq!(json_of(&out)["changed"], true);
-    let out = kolla(&["container", "stop_and_remove_container", "--name", &name]);
+    let out = kolla_json(&["container", "stop_and_remove_container", "--name", &name]);
     assert_eq!(json_of(&out)["changed"], false);
 }
 
@@ -168,7 +175,7 @@ fn invalid_parameters_and_unreachable_engine() {
     if engine().is_none() {
         return;
     }
-    let out = kolla(&[
+    let out = kolla_json(&[
         "container",
         "start_container",
         "--name",
@@ -180,7 +187,7 @@ fn invalid_parameters_and_unreachable_engine() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/params.json"));
-    let out = kolla(&["container", "stop_container"]);
+    let out = kolla_json(&["container", "stop_container"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         json_of(&out)["msg"],
@@ -206,4 +213,49 @@ fn invalid_parameters_and_unreachable_engine() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("tcp://127.0.0.1:1"), "{stderr}");
     assert!(stderr.contains("DOCKER_TLS_VERIFY"), "{stderr}");
+}
+
+#[test]
+fn help_lists_the_actions_spec_documents_params_and_text_is_text() {
+    let out = kolla(&["container", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for action in kolla_core::container::params::ACTIONS
+        .iter()
+        .chain(&["facts", "ps", "spec"])
+    {
+        assert!(help.contains(action), "{action} missing in:\n{help}");
+    }
+    assert!(
+        help.contains("healthcheck") && help.contains("dimensions"),
+        "{help}"
+    );
+    let out = kolla(&["container", "spec"]);
+    assert!(out.status.success(), "{out:?}");
+    let spec = json_of(&out);
+    assert_eq!(spec["argument_spec"]["healthcheck"]["type"], "dict");
+    assert_eq!(
+        spec["argument_spec"]["state"]["choices"],
+        serde_json::json!(["running", "exited", "paused"])
+    );
+    let out = kolla(&["container", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+
+    if engine().is_none() {
+        return;
+    }
+    let out = kolla(&[
+        "container",
+        "compare_container",
+        "--name",
+        "kolla_rs_cli_absent",
+        "--image",
+        IMAGE,
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("changed: true\nresult: true\n"), "{text}");
+    assert!(
+        serde_json::from_slice::<Value>(&out.stdout).is_err(),
+        "{text}"
+    );
+    assert!(text.contains("comparison_failures: [{"), "{text}");
 }

@@ -107,7 +107,7 @@ pub enum Error {
     SetConfigs(#[from] crate::set_configs::Error),
     /// A container engine operation failed.
     #[error(transparent)]
-    Engine(#[from] crate::engine::Error),
+    Engine(#[from] crate::container::Error),
     /// A passwords file is not a mapping or an SSH key entry is malformed.
     #[error(transparent)]
     Passwords(#[from] crate::passwords::Error),

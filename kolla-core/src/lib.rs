@@ -30,15 +30,27 @@
 //!
 //! ## Features
 //!
-//! - `docker` (default): the Docker engine backend, through bollard.
+//! - `runtime`: the async edge: the [`engine`] trait with the in-memory
+//!   engine and the `kolla_container` actions, and [`build`] (stand-in
+//!   images). Pulls in tokio and async-trait. Without it kolla-core is
+//!   synchronous: the pure [`container`] types, parameters and comparison,
+//!   and [`set_configs`] (what the static `kolla_set_configs` is built from).
+//! - `docker` (default, implies `runtime`): the Docker engine backend,
+//!   through bollard.
 //! - `tls`: TLS to a remote Docker engine (`DOCKER_TLS_VERIFY`), with rustls.
 
+#[cfg(feature = "runtime")]
+pub mod build;
+pub mod config_json;
+pub mod container;
+#[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;
 mod fsutil;
 pub mod ini;
 pub mod inventory;
 pub mod passwords;
+#[cfg(feature = "runtime")]
 pub mod prechecks;
 pub mod pycompat;
 pub mod set_configs;

@@ -5,115 +5,13 @@ mod common;
 
 use std::sync::Arc;
 
-use kolla_core::engine::action::run_action;
-use kolla_core::engine::image::{build_context, find_static_busybox, ContextFile};
+use common::{
+    act, failure_names, fixture, kolla_image, plain, with, IMAGE, IMAGE_NO_ROOT, IMAGE_OTHER_TAG,
+    SLEEPER,
+};
+use kolla_core::build::image::{find_static_busybox, ContextFile};
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 use serde_json::{json, Value};
-
-/// A kolla-like image: busybox, a fake `kolla_set_configs` whose `--check`
-/// exit code is steered by marker files, a passwd for `exec --user root`,
-/// and image labels (which compare must ignore).
-const IMAGE: &str = "kolla-rs-test/kolla-busybox:latest";
-const IMAGE_OTHER_TAG: &str = "kolla-rs-test/kolla-busybox:other";
-
-const SET_CONFIGS: &str = "#!/bin/sh\n\
-if [ -f /tmp/kill ]; then exit 137; fi\n\
-if [ -f /tmp/weird ]; then echo weird; exit 3; fi\n\
-if [ -f /tmp/drift ]; then echo 'INFO:__main__:/etc/kolla/x.conf differs'; exit 1; fi\n\
-echo 'INFO:__main__:config up to date'\n\
-exit 0\n";
-
-/// A command that stops at once on SIGTERM.
-const SLEEPER: &str = "sh -c 'trap \"exit 0\" TERM; sleep 3600 & wait'";
-
-async fn kolla_image(engine: &DockerEngine) {
-    // Parallel builds of one tag can each miss the cache and move the tag;
-    // build once per test process.
-    static BUILT: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
-    let mut built = BUILT.lock().await;
-    if *built {
-        return;
-    }
-    let busybox = std::fs::read(find_static_busybox().expect("static busybox")).unwrap();
-    let files = [
-        ContextFile {
-            path: "busybox".into(),
-            data: busybox,
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "kolla_set_configs".into(),
-            data: SET_CONFIGS.as_bytes().to_vec(),
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "passwd".into(),
-            data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec(),
-            mode: 0o644,
-        },
-    ];
-    let dockerfile = "FROM scratch\n\
-COPY busybox /bin/busybox\n\
-RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
-RUN [\"/bin/mkdir\", \"-p\", \"/tmp\", \"/etc\"]\n\
-COPY passwd /etc/passwd\n\
-COPY kolla_set_configs /usr/local/bin/kolla_set_configs\n\
-LABEL kolla_version=\"test\" build-date=\"20250101\"\n\
-CMD [\"/bin/sh\"]\n";
-    let ctx = build_context(dockerfile, &files).unwrap();
-    engine.build_image(IMAGE, ctx.clone()).await.unwrap();
-    engine.build_image(IMAGE_OTHER_TAG, ctx).await.unwrap();
-    *built = true;
-}
-
-struct Fixture {
-    engine: DockerEngine,
-    // Dropped in order: containers first, then the volumes they used.
-    _cleanup: common::Cleanup,
-    /// The volumes named after the fixture (`<name>_vol`, `<name>_v`).
-    _volumes: common::VolumeCleanup,
-    name: String,
-}
-
-async fn fixture(prefix: &str) -> Option<Fixture> {
-    let engine = common::docker().await?;
-    kolla_image(&engine).await;
-    let name = common::unique_name(prefix);
-    Some(Fixture {
-        _cleanup: common::Cleanup {
-            engine: engine.clone(),
-            names: vec![name.clone(), format!("{name}_user")],
-        },
-        _volumes: common::VolumeCleanup {
-            engine: engine.clone(),
-            names: vec![format!("{name}_vol"), format!("{name}_v")],
-        },
-        engine,
-        name,
-    })
-}
-
-async fn act(engine: &dyn ContainerEngine, args: Value) -> Value {
-    run_action(engine, args.as_object().unwrap()).await
-}
-
-fn with(mut base: Value, extra: Value) -> Value {
-    for (k, v) in extra.as_object().unwrap() {
-        base[k] = v.clone();
-    }
-    base
-}
-
-fn failure_names(r: &Value) -> Vec<String> {
-    r["comparison_failures"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| f["name"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// Parameters with every compared field set, as a kolla service would.
 fn rich(name: &str, vol: &str) -> Value {
@@ -274,11 +172,6 @@ async fn every_compared_field_detects_a_change() {
     f.engine.remove_volume(&vol).await.unwrap();
 }
 
-fn plain(name: &str) -> Value {
-    json!({"name": name, "image": IMAGE, "command": SLEEPER, "graceful_timeout": 2,
-           "environment": {"KOLLA_CONFIG_STRATEGY": "COPY_ALWAYS"}})
-}
-
 #[tokio::test]
 async fn config_drift_is_detected_through_a_real_exec() {
     let Some(f) = fixture("drift").await else {
@@ -354,18 +247,78 @@ async fn config_drift_is_detected_through_a_real_exec() {
         "Failed to compare container configuration: ExitCode: 3 Message: weird\n"
     );
 
-    // A stopped container cannot be checked: that is a difference.
+    // Once a field differs the answer is known: no exec, so the weird
+    // exit code no longer matters (upstream's `or` short-circuits too).
+    let r = act(
+        &f.engine,
+        with(cmp.clone(), json!({"environment": {"OTHER": "x"}})),
+    )
+    .await;
+    assert_eq!(r.get("failed"), None, "{r}");
+    assert_eq!(r["changed"], true);
+    assert_eq!(failure_names(&r), ["environment"], "{r}");
+
+    // A stopped container: its state differs, and that is the answer.
     act(
         &f.engine,
         with(base.clone(), json!({"action": "stop_container"})),
     )
     .await;
-    let r = act(&f.engine, cmp).await;
-    let names = failure_names(&r);
-    assert_eq!(names, ["container_state", "config"], "{r}");
+    let r = act(&f.engine, cmp.clone()).await;
+    assert_eq!(failure_names(&r), ["container_state"], "{r}");
+    // Desired stopped, so nothing else differs: the check is needed, the
+    // exec fails with a client error (409, not running), and the config
+    // counts as changed, as upstream has it.
+    let r = act(&f.engine, with(cmp, json!({"state": "exited"}))).await;
+    assert_eq!(r.get("failed"), None, "{r}");
+    assert_eq!(failure_names(&r), ["config"], "{r}");
     assert_eq!(
-        r["comparison_failures"][1]["current"],
+        r["comparison_failures"][0]["current"],
         "container unavailable for config check"
+    );
+}
+
+#[tokio::test]
+async fn a_difference_answers_compare_without_the_config_exec() {
+    // An image with no root in /etc/passwd: `exec --user root` cannot run
+    // (exit 126). Upstream answers changed without running it.
+    let Some(f) = fixture("noroot").await else {
+        return;
+    };
+    let base = json!({"name": f.name, "image": IMAGE_NO_ROOT, "command": SLEEPER,
+                      "graceful_timeout": 2});
+    let r = act(
+        &f.engine,
+        with(base.clone(), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(r["changed"], true, "{r}");
+    let r = act(
+        &f.engine,
+        with(
+            base.clone(),
+            json!({"action": "compare_container", "privileged": true}),
+        ),
+    )
+    .await;
+    assert_eq!(r.get("failed"), None, "{r}");
+    assert_eq!(r["changed"], true);
+    assert_eq!(failure_names(&r), ["privileged"], "{r}");
+    // Nothing else differs: the check is needed, cannot run, and fails the
+    // task as upstream's does, without claiming a change.
+    let r = act(
+        &f.engine,
+        with(base, json!({"action": "compare_container"})),
+    )
+    .await;
+    assert_eq!(r["failed"], true, "{r}");
+    assert_eq!(r["changed"], false, "{r}");
+    assert!(
+        r["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("Failed to compare container configuration: ExitCode: 126"),
+        "{r}"
     );
 }
 
@@ -643,9 +596,8 @@ async fn images_ensure_pull_compare_and_remove() {
         data: f.name.clone().into_bytes(),
         mode: 0o644,
     };
-    let ctx =
-        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
-            .unwrap();
+    let ctx = kolla_core::build::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+        .unwrap();
     f.engine.build_image(&tag, ctx).await.unwrap();
     let user = format!("{}_user", f.name);
     let _guard = common::Cleanup {
@@ -734,6 +686,91 @@ async fn faults_give_clear_errors_and_leave_nothing_half_done() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("tcp://127.0.0.1:1"), "{err}");
+}
+
+#[tokio::test]
+async fn failures_that_changed_nothing_say_so_and_name_the_parameter() {
+    let Some(f) = fixture("nochange").await else {
+        return;
+    };
+    let start = |extra: Value| {
+        with(
+            json!({"action": "start_container", "name": f.name, "image": IMAGE,
+                   "command": SLEEPER}),
+            extra,
+        )
+    };
+    let nothing_left = || async {
+        assert!(
+            f.engine.inspect_container(&f.name).await.unwrap().is_none(),
+            "no container is left behind"
+        );
+    };
+    // An unterminated quote in the command.
+    let r = act(&f.engine, start(json!({"command": "sh -c 'echo hi"}))).await;
+    assert_eq!(
+        (r["failed"].clone(), r["changed"].clone()),
+        (json!(true), json!(false)),
+        "{r}"
+    );
+    assert!(
+        r["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid parameter command:"),
+        "{r}"
+    );
+    nothing_left().await;
+    // A memory limit the engine refuses.
+    let r = act(&f.engine, start(json!({"dimensions": {"mem_limit": "-5"}}))).await;
+    assert_eq!(
+        (r["failed"].clone(), r["changed"].clone()),
+        (json!(true), json!(false)),
+        "{r}"
+    );
+    nothing_left().await;
+    // A volume with no container path: refused before anything is created
+    // (Docker would leave an anonymous volume behind).
+    let r = act(&f.engine, start(json!({"volumes": ["onlyone"]}))).await;
+    assert_eq!(
+        (r["failed"].clone(), r["changed"].clone()),
+        (json!(true), json!(false)),
+        "{r}"
+    );
+    assert_eq!(
+        r["msg"],
+        "invalid parameter volumes: \"onlyone\" is neither src:/path[:mode] nor an absolute path for an anonymous volume"
+    );
+    nothing_left().await;
+    // A dimension that is not a number names the value, not a "unit".
+    let r = act(
+        &f.engine,
+        start(json!({"dimensions": {"cpu_shares": "abc"}})),
+    )
+    .await;
+    assert_eq!(
+        r["msg"],
+        "invalid parameter dimensions.cpu_shares: \"abc\" is not an integer (a whole number with an optional unit b, k, m or g)"
+    );
+    assert_eq!(r["changed"], false);
+    // An image that is neither local nor pullable names the image and the
+    // registry (the registry's own answer is kept under pull_error).
+    let r = act(
+        &f.engine,
+        start(json!({"image": "localhost:1/kolla-rs-test/absent:1"})),
+    )
+    .await;
+    assert_eq!(
+        r["msg"],
+        "image localhost:1/kolla-rs-test/absent:1 is not present locally and could not be pulled from localhost:1",
+        "{r}"
+    );
+    assert_eq!(r["changed"], false);
+    assert!(
+        r["pull_error"].as_str().is_some_and(|e| !e.is_empty()),
+        "{r}"
+    );
+    nothing_left().await;
 }
 
 #[tokio::test]
@@ -834,126 +871,6 @@ async fn facts_report_containers_states_envs_and_names() {
 }
 
 /// One scenario, the same assertions, on any engine.
-async fn lifecycle_scenario(engine: &dyn ContainerEngine, name: &str) {
-    let base = plain(name);
-    let run =
-        |action: &str, extra: Value| with(with(base.clone(), extra), json!({"action": action}));
-    assert_eq!(
-        act(engine, run("start_container", json!({}))).await,
-        json!({"changed": true, "result": false})
-    );
-    assert_eq!(
-        act(engine, run("start_container", json!({}))).await,
-        json!({"changed": false, "result": false})
-    );
-    assert_eq!(
-        act(engine, run("compare_container", json!({}))).await,
-        json!({"changed": false, "result": false})
-    );
-    let r = act(
-        engine,
-        run(
-            "compare_container",
-            json!({"privileged": true, "tmpfs": ["/t"], "dimensions": {"mem_limit": "8m"}}),
-        ),
-    )
-    .await;
-    assert_eq!(
-        failure_names(&r),
-        ["privileged", "tmpfs", "dimensions"],
-        "{r}"
-    );
-    assert_eq!(
-        r["comparison_failures"][2]["desired"],
-        json!({"Memory": 8 << 20})
-    );
-    assert_eq!(r["comparison_failures"][2]["current"], json!({"Memory": 0}));
-    // Recreated with the change, then equal again (Docker's implicit swap is no change).
-    let changed = json!({"dimensions": {"mem_limit": "8m"}});
-    assert_eq!(
-        act(engine, run("start_container", changed.clone())).await["changed"],
-        true
-    );
-    assert_eq!(
-        act(engine, run("compare_container", changed.clone())).await["changed"],
-        false
-    );
-    assert_eq!(
-        act(engine, run("stop_container", json!({}))).await["changed"],
-        true
-    );
-    let info = engine.inspect_container(name).await.unwrap().unwrap();
-    assert_eq!((info.status.as_str(), info.exit_code), ("exited", Some(0)));
-    let r = act(engine, run("compare_container", changed.clone())).await;
-    assert_eq!(failure_names(&r), ["container_state", "config"]);
-    assert_eq!(
-        act(engine, run("restart_container", json!({}))).await["changed"],
-        true
-    );
-    assert_eq!(
-        engine
-            .inspect_container(name)
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
-        "running"
-    );
-    let listed = engine
-        .list_containers(&kolla_core::engine::ListFilter {
-            all: true,
-            names: vec![name.into()],
-            label: None,
-        })
-        .await
-        .unwrap();
-    assert_eq!(listed.len(), 1);
-    assert!(listed[0].is_up());
-    let states = kolla_core::engine::facts::container_facts(
-        engine,
-        "get_containers_state",
-        &[name.into()],
-        false,
-    )
-    .await;
-    assert_eq!(states["states"][name], "running");
-    assert_eq!(
-        act(engine, run("stop_and_remove_container", json!({}))).await["changed"],
-        true
-    );
-    assert!(engine.inspect_container(name).await.unwrap().is_none());
-    let vol = format!("{name}_vol");
-    let volume = |action: &str| json!({"action": action, "name": vol});
-    assert_eq!(act(engine, volume("create_volume")).await["changed"], true);
-    assert_eq!(act(engine, volume("create_volume")).await["changed"], false);
-    assert_eq!(act(engine, volume("remove_volume")).await["changed"], true);
-    assert_eq!(act(engine, volume("remove_volume")).await["changed"], false);
-    let r = act(
-        engine,
-        json!({"action": "pull_image", "image": "kolla-rs-test/absent:1"}),
-    )
-    .await;
-    assert_eq!(r["failed"], true);
-    assert_eq!(
-        act(engine, json!({"action": "ensure_image", "image": IMAGE})).await["changed"],
-        false
-    );
-}
-
-#[tokio::test]
-async fn memory_and_docker_engines_behave_the_same() {
-    let memory = kolla_core::engine::MemoryEngine::new();
-    memory.add_image_with_labels(
-        IMAGE,
-        [("kolla_version".to_string(), "test".to_string())].into(),
-    );
-    lifecycle_scenario(&memory, "kolla_rs_test_parity").await;
-    let Some(f) = fixture("parity").await else {
-        return;
-    };
-    lifecycle_scenario(&f.engine, &f.name).await;
-}
-
 #[tokio::test]
 async fn images_import_from_an_archive_and_logs_tail() {
     let Some(f) = fixture("import").await else {
@@ -969,9 +886,8 @@ async fn images_import_from_an_archive_and_logs_tail() {
         data: f.name.clone().into_bytes(),
         mode: 0o644,
     };
-    let ctx =
-        kolla_core::engine::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
-            .unwrap();
+    let ctx = kolla_core::build::image::busybox_context(&find_static_busybox().unwrap(), &[marker])
+        .unwrap();
     f.engine.build_image(&tag, ctx).await.unwrap();
     let saved = std::process::Command::new("docker")
         .args(["save", &tag])
@@ -1060,4 +976,89 @@ async fn health_status_follows_the_healthcheck() {
         .await
         .unwrap_err();
     assert!(err.is_client_error(), "{err}");
+}
+
+#[tokio::test]
+async fn a_failing_healthcheck_turns_unhealthy() {
+    let Some(f) = fixture("unhealthy").await else {
+        return;
+    };
+    let args = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": SLEEPER, "graceful_timeout": 1,
+        "healthcheck": {"test": ["CMD", "false"], "interval": 1, "timeout": 1,
+                        "start_period": 0, "retries": 1}});
+    let r = act(&f.engine, args.clone()).await;
+    assert_eq!(r["changed"], true, "{r}");
+    let mut status = None;
+    for _ in 0..100 {
+        status = f.engine.health_status(&f.name).await.unwrap();
+        if status.as_deref() == Some("unhealthy") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status.as_deref(), Some("unhealthy"));
+    let ps = kolla_core::engine::facts::kolla_containers(&f.engine)
+        .await
+        .unwrap();
+    let row = ps.iter().find(|r| r.name == f.name).expect("listed by ps");
+    assert_eq!(
+        (row.state.as_str(), row.health.as_str()),
+        ("running", "unhealthy")
+    );
+    // Unhealthy is not a difference: the spec is what it is.
+    let r = act(
+        &f.engine,
+        with(args, json!({"action": "compare_container"})),
+    )
+    .await;
+    assert_eq!(r["changed"], false, "{r}");
+}
+
+#[tokio::test]
+async fn start_watch_ends_when_the_answer_is_known() {
+    let Some(f) = fixture("watch").await else {
+        return;
+    };
+    // A crash loop under Docker's restart policy: the container is
+    // `restarting` (or exited between two tries), never up; start fails.
+    let looping = json!({"action": "start_container", "name": f.name, "image": IMAGE,
+        "command": "sh -c 'echo nope >&2; exit 3'", "restart_policy": "always"});
+    let t = std::time::Instant::now();
+    let r = act(&f.engine, looping).await;
+    assert_eq!(r["failed"], true, "{r}");
+    assert!(
+        r["msg"]
+            .as_str()
+            .unwrap()
+            .contains("exited at once with code 3"),
+        "{r}"
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    f.engine.remove_container(&f.name, true).await.unwrap();
+
+    // A container that keeps running is watched up to the limit, no longer.
+    let t = std::time::Instant::now();
+    let r = act(
+        &f.engine,
+        with(plain(&f.name), json!({"action": "start_container"})),
+    )
+    .await;
+    assert_eq!(r, json!({"changed": true, "result": false}));
+    let took = t.elapsed();
+    assert!(
+        took >= kolla_core::engine::action::START_WATCH_LIMIT
+            && took < kolla_core::engine::action::START_WATCH_LIMIT * 10,
+        "{took:?}"
+    );
+    // The watch itself ends at once for a container that has exited.
+    f.engine.stop_container(&f.name, 1).await.unwrap();
+    let t = std::time::Instant::now();
+    let fate = f
+        .engine
+        .watch_start(&f.name, std::time::Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(fate, kolla_core::engine::StartFate::Exited(0));
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
 }

@@ -109,7 +109,7 @@ async fn config_drift_codes_on_the_memory_engine() {
         r["msg"],
         "Failed to compare container configuration: ExitCode: -1 Message: boom"
     );
-    assert_eq!(r["changed"], true);
+    assert_eq!(r["changed"], false, "a failed check changed nothing");
     engine.set_exec_result("glance_api", 0, "");
     assert_eq!(
         act(&engine, with("compare_container")).await["changed"],
@@ -125,7 +125,7 @@ async fn config_drift_codes_on_the_memory_engine() {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["container_state", "config"]);
+    assert_eq!(names, ["container_state"], "a difference answers: no exec");
     let r = act(&engine, with("start_container")).await;
     assert_eq!(r["changed"], true);
     assert_eq!(
@@ -136,5 +136,32 @@ async fn config_drift_codes_on_the_memory_engine() {
             .unwrap()
             .status,
         "running"
+    );
+}
+
+#[tokio::test]
+async fn tz_comes_from_the_engines_host_unless_given() {
+    // The in-memory engine's pretend host runs on UTC, whatever the machine
+    // running the test says; a TZ in the environment wins.
+    let engine = MemoryEngine::new();
+    engine.add_image("kolla/cron:1");
+    act(
+        &engine,
+        json!({"action": "start_container", "name": "cron", "image": "kolla/cron:1"}),
+    )
+    .await;
+    let info = engine.inspect_container("cron").await.unwrap().unwrap();
+    assert!(info.env.contains(&"TZ=UTC".to_string()), "{:?}", info.env);
+    act(
+        &engine,
+        json!({"action": "start_container", "name": "cron2", "image": "kolla/cron:1",
+               "environment": {"TZ": "Asia/Tokyo"}}),
+    )
+    .await;
+    let info = engine.inspect_container("cron2").await.unwrap().unwrap();
+    assert!(
+        info.env.contains(&"TZ=Asia/Tokyo".to_string()),
+        "{:?}",
+        info.env
     );
 }

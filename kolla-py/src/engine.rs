@@ -138,11 +138,29 @@ impl PyContainerEngine {
     }
 }
 
+/// `kolla_container`'s Ansible argument spec and `required_if`, as JSON
+/// text (`legacy`: the `kolla_docker` alias).
+#[pyfunction]
+#[pyo3(signature = (legacy = false))]
+fn container_argument_spec_json(legacy: bool) -> String {
+    kolla_core::container::params::ansible_argument_spec(legacy).to_string()
+}
+
+/// `kolla_container_facts`' Ansible argument spec and `required_if`, as
+/// JSON text.
+#[pyfunction]
+fn container_facts_argument_spec_json() -> String {
+    kolla_core::container::params::ansible_facts_argument_spec().to_string()
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The action names, so the Ansible modules' argument spec comes from the core.
     m.add(
         "CONTAINER_ACTIONS",
-        kolla_core::engine::params::ACTIONS.to_vec(),
+        kolla_core::container::params::ACTIONS.to_vec(),
     )?;
+    // The whole argument spec too: the modules keep no copy of it.
+    m.add_function(wrap_pyfunction!(container_argument_spec_json, m)?)?;
+    m.add_function(wrap_pyfunction!(container_facts_argument_spec_json, m)?)?;
     m.add_class::<PyContainerEngine>()
 }

@@ -97,3 +97,18 @@ def test_docker_pull_without_registry_fails_clearly():
     assert r["failed"] is True
     assert r["msg"].startswith(("Unknown error message: ", "The requested image does not exist: "))
     assert r["endpoint"] == docker.endpoint
+
+
+def test_ansible_argument_spec_comes_from_the_core():
+    from kolla_rs.ansible import _container
+
+    spec = _container.argument_spec()
+    assert spec["action"]["choices"] == [
+        a for a in kolla_rs._native.CONTAINER_ACTIONS if a not in ("get_container_env", "get_container_state")
+    ]
+    assert spec["pid_mode"]["choices"] == ["", "host", "private"]
+    assert "never" not in spec["restart_policy"]["choices"]
+    assert "never" in _container.argument_spec(legacy=True)["restart_policy"]["choices"]
+    assert spec["auth_password"]["no_log"] is True
+    assert all("default" not in v for k, v in spec.items() if k != "common_options")
+    assert ["action", "start_container", ["image", "name"]] in _container.required_if()

@@ -15,8 +15,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use kolla_core::build::image::{build_context, find_static_busybox, ContextFile};
 use kolla_core::engine::action::run_action;
-use kolla_core::engine::image::{build_context, find_static_busybox, ContextFile};
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 use serde_json::{json, Value};
 

@@ -6,14 +6,18 @@
 //! kolla container compare_container --params keystone.json
 //! kolla container facts [NAME...] [--all] [--facts-action get_containers_state]
 //! kolla container ps
+//! kolla container spec
 //! ```
 //!
-//! Actions print the module's result dict as JSON (exit 1 when it has
-//! `failed`), exactly what the Ansible module returns.
+//! Actions print the module's result dict (exit 1 when it has `failed`),
+//! exactly what the Ansible module returns: as JSON with `--format json`,
+//! as `key: value` lines with `--format text`. `spec` prints the parameters
+//! `--params` may hold (the module's argument spec, from the core).
 
 use std::process::ExitCode;
 
 use anyhow::Context;
+use kolla_core::container::params::{ansible_argument_spec, ACTIONS};
 use kolla_core::engine::{action, facts, DockerEngine};
 use serde_json::{json, Map, Value};
 
@@ -22,8 +26,10 @@ use crate::cli::Format;
 /// Arguments of `kolla container`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A kolla_container action (start_container, compare_container, ...),
-    /// `facts`, or `ps`.
+    /// A kolla_container action; `facts` (kolla_container_facts), `ps` (a
+    /// table of the kolla containers), or `spec` (every parameter
+    /// `--params` may hold, with its type and choices, as JSON).
+    #[arg(value_parser = action_parser())]
     pub action: String,
     /// Container names, for `facts`.
     pub names: Vec<String>,
@@ -42,7 +48,16 @@ pub struct Args {
     /// An environment variable, `KEY=VALUE` (repeatable).
     #[arg(long = "env")]
     pub env: Vec<String>,
-    /// A JSON file with more module parameters; the flags above win.
+    /// A JSON object file with more module parameters; the flags above win.
+    /// Keys are kolla_container's parameters (`kolla container spec` lists
+    /// them with types and choices), e.g.
+    /// `{"labels": {"k": "v"}, "privileged": true, "tmpfs": ["/tmp"],
+    /// "dimensions": {"mem_limit": "1g", "cpu_shares": 512,
+    /// "ulimits": {"nofile": {"soft": 1024, "hard": 2048}}},
+    /// "healthcheck": {"test": "curl -f http://localhost", "interval": 30,
+    /// "timeout": 30, "start_period": 5, "retries": 3},
+    /// "restart_policy": "unless-stopped", "common_options": {...}}`
+    /// (healthcheck times in seconds; dimension sizes with b, k, m or g).
     #[arg(long)]
     pub params: Option<std::path::PathBuf>,
     /// `facts`: include stopped containers.
@@ -54,8 +69,26 @@ pub struct Args {
     pub facts_action: String,
 }
 
+fn action_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        ACTIONS
+            .iter()
+            .copied()
+            .chain(["facts", "ps", "spec"])
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Runs the command.
 pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
+    if args.action == "spec" {
+        // A schema: JSON whatever the format.
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ansible_argument_spec(true))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let rt = super::runtime()?;
     rt.block_on(async move {
         let engine = DockerEngine::connect()
@@ -66,24 +99,43 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
             "facts" => {
                 let r = facts::container_facts(&engine, &args.facts_action, &args.names, args.all)
                     .await;
-                print_result(&r)
+                print_result(&r, format)
             }
             _ => {
                 let params = module_args(&args)?;
                 let r = action::run_action(&engine, &params).await;
-                print_result(&r)
+                print_result(&r, format)
             }
         }
     })
 }
 
-fn print_result(r: &Value) -> anyhow::Result<ExitCode> {
-    println!("{}", serde_json::to_string_pretty(r)?);
+fn print_result(r: &Value, format: Format) -> anyhow::Result<ExitCode> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(r)?),
+        Format::Text => print!("{}", result_text(r)),
+    }
     Ok(if r.get("failed") == Some(&json!(true)) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The result dict as `key: value` lines: strings as they are, other
+/// values as compact JSON.
+fn result_text(r: &Value) -> String {
+    let mut out = String::new();
+    if let Value::Object(m) = r {
+        for (k, v) in m {
+            let v = match v {
+                Value::String(s) => s.trim_end().to_string(),
+                other => other.to_string(),
+            };
+            out.push_str(&format!("{k}: {v}\n"));
+        }
+    }
+    out
 }
 
 fn module_args(args: &Args) -> anyhow::Result<Map<String, Value>> {

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
+use kolla_core::build::standin::{self, StandinBuild};
 use kolla_core::engine::{self, DockerEngine};
-use kolla_core::set_configs::standin::{self, StandinBuild};
 
 use crate::cli::Format;
 

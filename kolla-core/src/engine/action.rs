@@ -11,17 +11,22 @@
 
 use serde_json::{json, Map, Value};
 
-use super::compare::{self, Difference};
-use super::params::{host_timezone, Params};
-use super::{ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, LogOptions};
+use super::{
+    ContainerEngine, ContainerInfo, ContainerSpec, Error, ImageInfo, LogOptions, StartFate,
+};
+use crate::container::compare::{self, Difference};
+use crate::container::normalize;
+use crate::container::params::Params;
 
 /// The command kolla images run to check their config files.
 pub const CONFIG_CHECK_CMD: [&str; 2] = ["/usr/local/bin/kolla_set_configs", "--check"];
 
-/// How long a freshly started, detached container is watched for an
-/// immediate exit (a crash on start). Containers still running by then are
-/// reported as started; this is a bound, never a sleep.
-pub const START_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+/// The longest a freshly started, detached container is watched for an
+/// immediate exit (a crash on start). The watch
+/// ([`ContainerEngine::watch_start`]) ends as soon as the answer is known:
+/// the container exits or restarts (a failure), or its healthcheck answers;
+/// a container still running without an answer by then counts as started.
+pub const START_WATCH_LIMIT: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// What an action did, in the module's result shape.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -110,10 +115,11 @@ pub async fn run(engine: &dyn ContainerEngine, params: &Params) -> Outcome {
             extra: w.extra,
             failed: None,
         },
-        Err(e) => {
-            let changed = w.changed || !matches!(e, Error::Action { .. });
-            failure(e, changed, w.extra)
-        }
+        // `changed` says what was done before the failure: a failure that
+        // changed nothing (bad parameters, a create the engine refused)
+        // reports `changed: false` (upstream's catch-all always says true;
+        // see docs/deviations.md).
+        Err(e) => failure(e, w.changed, w.extra),
     }
 }
 
@@ -175,7 +181,14 @@ impl Worker<'_> {
 
     fn spec(&mut self) -> Result<ContainerSpec, Error> {
         if self.spec.is_none() {
-            self.spec = Some(self.p.to_spec(&host_timezone())?);
+            // TZ comes from the engine's host (the target), not from the
+            // machine running kolla-rs; only asked for when not given.
+            let timezone = if self.p.environment().contains_key("TZ") {
+                String::new()
+            } else {
+                self.engine.host_timezone()?
+            };
+            self.spec = Some(self.p.to_spec(&timezone)?);
         }
         Ok(self.spec.clone().unwrap_or_default())
     }
@@ -194,7 +207,7 @@ impl Worker<'_> {
         }
         let found = self
             .engine
-            .inspect_image(&compare::image_ref(self.image()))
+            .inspect_image(&normalize::image_ref(self.image()))
             .await?;
         self.image = Some(found.clone());
         Ok(found)
@@ -230,7 +243,7 @@ impl Worker<'_> {
     }
 
     async fn pull_image(&mut self) -> Result<(), Error> {
-        let image = compare::image_ref(self.image());
+        let image = normalize::image_ref(self.image());
         let old = self.engine.inspect_image(&image).await?.map(|i| i.id);
         let auth = self.p.auth();
         if let Err(e) = self.engine.pull_image(&image, auth.as_ref()).await {
@@ -254,21 +267,42 @@ impl Worker<'_> {
         Ok(())
     }
 
+    /// Pulls the image because it is not present locally (start, ensure,
+    /// recreate): a failure says so and names the registry, with the
+    /// registry's own answer under `pull_error`.
     async fn ensure_image(&mut self) -> Result<(), Error> {
-        if self.local_image().await?.is_none() {
-            self.pull_image().await?;
+        if self.local_image().await?.is_some() {
+            return Ok(());
         }
-        Ok(())
+        match self.pull_image().await {
+            Err(Error::Action {
+                message,
+                mut details,
+            }) => {
+                let image = normalize::image_ref(self.image());
+                details.insert("pull_error".into(), json!(message));
+                Err(Error::Action {
+                    message: format!(
+                        "image {image} is not present locally and could not be pulled from {}",
+                        normalize::image_registry(&image)
+                    ),
+                    details,
+                })
+            }
+            other => other,
+        }
     }
 
     async fn remove_image(&mut self) -> Result<(), Error> {
         if self.local_image().await?.is_none() {
             return Ok(());
         }
-        self.changed = true;
-        let image = compare::image_ref(self.image());
+        let image = normalize::image_ref(self.image());
         match self.engine.remove_image(&image, false).await {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.changed = true;
+                Ok(())
+            }
             Err(Error::Conflict { .. }) => Err(Error::action(format!(
                 "Image '{}' is currently in-use",
                 self.image()
@@ -289,18 +323,17 @@ impl Worker<'_> {
 
     async fn create_volume(&mut self) -> Result<(), Error> {
         if self.engine.inspect_volume(self.name()).await?.is_none() {
-            self.changed = true;
             let labels = [("kolla_managed".to_string(), "true".to_string())].into();
             self.engine.create_volume(self.name(), &labels).await?;
+            self.changed = true;
         }
         Ok(())
     }
 
     async fn remove_volume(&mut self) -> Result<(), Error> {
         if self.engine.inspect_volume(self.name()).await?.is_some() {
-            self.changed = true;
             match self.engine.remove_volume(self.name()).await {
-                Ok(()) | Err(Error::NotFound { .. }) => {}
+                Ok(()) | Err(Error::NotFound { .. }) => self.changed = true,
                 Err(Error::Conflict { .. }) => {
                     return Err(Error::action(format!(
                         "Volume named '{}' is currently in-use",
@@ -315,12 +348,12 @@ impl Worker<'_> {
 
     async fn remove_container(&mut self) -> Result<(), Error> {
         if self.info().await?.is_some() {
-            self.changed = true;
             if let Err(e) = self.engine.remove_container(self.name(), true).await {
                 if self.info().await?.is_some() {
                     return Err(e);
                 }
             }
+            self.changed = true;
         }
         Ok(())
     }
@@ -334,10 +367,11 @@ impl Worker<'_> {
             ))),
             Some(info) if info.status == "exited" => Ok(()),
             Some(_) => {
-                self.changed = true;
                 self.engine
                     .stop_container(self.name(), self.p.graceful_timeout())
-                    .await
+                    .await?;
+                self.changed = true;
+                Ok(())
             }
         }
     }
@@ -354,30 +388,31 @@ impl Worker<'_> {
         if self.info().await?.is_none() {
             return Err(Error::action(format!("No such container: {}", self.name())));
         }
-        self.changed = true;
         self.engine
             .restart_container(self.name(), self.p.graceful_timeout())
-            .await
+            .await?;
+        self.changed = true;
+        Ok(())
     }
 
     async fn create_container(&mut self) -> Result<(), Error> {
         let spec = self.spec()?;
-        self.changed = true;
         let labels = [("kolla_managed".to_string(), "true".to_string())].into();
-        for vol in compare::named_volumes(&spec.volumes) {
+        for vol in normalize::named_volumes(&spec.volumes) {
             if self.engine.inspect_volume(&vol).await?.is_none() {
                 self.engine.create_volume(&vol, &labels).await?;
+                self.changed = true;
             }
         }
-        self.engine.create_container(&spec).await.map(|_| ())
+        self.engine.create_container(&spec).await?;
+        self.changed = true;
+        Ok(())
     }
 
     async fn start_container(&mut self) -> Result<(), Error> {
         // Validate first: bad parameters must not pull, stop or remove.
         self.spec()?;
-        if self.local_image().await?.is_none() {
-            self.pull_image().await?;
-        }
+        self.ensure_image().await?;
         let mut info = self.info().await?;
         if let Some(current) = &info {
             if !self.differences(current).await?.is_empty() {
@@ -399,8 +434,8 @@ impl Worker<'_> {
         };
         let up = matches!(info.status.as_str(), "running" | "paused");
         if !up {
-            self.changed = true;
             self.engine.start_container(self.name()).await?;
+            self.changed = true;
         }
         if !self.p.bool("detach") {
             let rc = self.engine.wait_container(self.name()).await?;
@@ -436,20 +471,18 @@ impl Worker<'_> {
         Ok(())
     }
 
-    /// A detached container that dies within [`START_GRACE`] of its start
-    /// failed; say so with its last log lines instead of reporting success.
+    /// A detached container that dies within [`START_WATCH_LIMIT`] of its
+    /// start failed; say so with its last log lines instead of reporting
+    /// success.
     async fn check_not_dead_on_arrival(&mut self) -> Result<(), Error> {
-        let waited = self
+        let fate = self
             .engine
-            .wait_container_for(self.name(), START_GRACE)
-            .await;
-        // Still running after the grace (or the engine cannot wait): fine.
-        let Ok(Some(code)) = waited else {
-            return Ok(());
+            .watch_start(self.name(), START_WATCH_LIMIT)
+            .await?;
+        let code = match fate {
+            StartFate::Exited(code) if code != 0 => code,
+            _ => return Ok(()),
         };
-        if code == 0 {
-            return Ok(());
-        }
         let status = match self.info().await? {
             Some(info) => info.status,
             None => "removed".into(),
@@ -519,7 +552,8 @@ impl Worker<'_> {
 /// What `compare_container` reports for `spec` on `engine`: a
 /// `container_missing` entry when there is no container, else every
 /// section D difference (against the local copy of the desired image) and,
-/// with `config`, the config drift check.
+/// with `config` and only when nothing else differs, the config drift
+/// check.
 ///
 /// This is the entry point the planner shares with the action.
 ///
@@ -553,11 +587,15 @@ pub async fn container_differences(
         None
     } else {
         engine
-            .inspect_image(&compare::image_ref(&spec.image))
+            .inspect_image(&normalize::image_ref(&spec.image))
             .await?
     };
     let mut d = compare::differences(spec, &info, image.as_ref());
-    if config {
+    // Once a field differs the answer is "changed" and the in-container
+    // check would tell nothing more: upstream does not run it then, and an
+    // exec that was not needed must not fail the task (exit 126 in an image
+    // with no root in /etc/passwd, a container that is restarting).
+    if config && d.is_empty() {
         d.extend(check_config(engine, &spec.name).await?);
     }
     Ok(d)
@@ -587,16 +625,12 @@ pub async fn check_config(
             1 => Ok(diff(json!(out.output))),
             137 => Ok(diff(json!("container exited abruptly during config check"))),
             code => {
-                // Upstream raises here, and its catch-all reports changed.
-                let mut details = Map::new();
-                details.insert("changed".into(), json!(true));
-                Err(Error::Action {
-                    message: format!(
-                        "Failed to compare container configuration: ExitCode: {code} Message: {}",
-                        out.output
-                    ),
-                    details,
-                })
+                // Upstream raises here (and its catch-all says changed;
+                // kolla-rs says what was done: nothing).
+                Err(Error::action(format!(
+                    "Failed to compare container configuration: ExitCode: {code} Message: {}",
+                    out.output
+                )))
             }
         },
         Err(e) if e.is_client_error() => Ok(diff(json!("container unavailable for config check"))),

@@ -20,6 +20,8 @@ use bollard::query_parameters::{
 use bollard::Docker;
 use futures_util::StreamExt;
 
+use crate::container::normalize::{parse_image, tmpfs_mounts};
+
 use super::{
     ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, Dimensions, EngineVersion,
     Error, ExecOutput, Healthcheck, HostSettings, ImageInfo, ListFilter, LogOptions, RegistryAuth,
@@ -151,6 +153,22 @@ impl ContainerEngine for DockerEngine {
         &self.endpoint
     }
 
+    fn host_timezone(&self) -> Result<String, Error> {
+        // A local socket: the engine's host is this host. kolla-ansible's
+        // module runs on the target host, so this is the target's zone.
+        if self.endpoint.starts_with("unix://") || self.endpoint.starts_with('/') {
+            return Ok(crate::container::params::host_timezone());
+        }
+        Err(Error::InvalidParameter {
+            parameter: "environment.TZ".into(),
+            message: format!(
+                "the engine at {} is remote and its host's time zone cannot be read from here; \
+                 give TZ in the environment (or run kolla-rs on that host)",
+                self.endpoint
+            ),
+        })
+    }
+
     fn for_client_timeout(&self, seconds: u64) -> Option<Box<dyn ContainerEngine>> {
         Some(Box::new(self.with_client_timeout(seconds)))
     }
@@ -236,16 +254,8 @@ impl ContainerEngine for DockerEngine {
                 "host" => Some(HostConfigCgroupnsModeEnum::HOST),
                 _ => None,
             }),
-            tmpfs: (!spec.tmpfs.is_empty()).then(|| {
-                spec.tmpfs
-                    .iter()
-                    .filter(|t| !t.is_empty())
-                    .map(|t| match t.split_once(':') {
-                        Some((p, o)) => (p.to_string(), o.to_string()),
-                        None => (t.clone(), String::new()),
-                    })
-                    .collect()
-            }),
+            tmpfs: (!spec.tmpfs.is_empty())
+                .then(|| tmpfs_mounts(&spec.tmpfs).into_iter().collect()),
             volumes_from: (!spec.volumes_from.is_empty()).then(|| spec.volumes_from.clone()),
             memory: d.memory,
             memory_reservation: d.memory_reservation,
@@ -493,10 +503,7 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn pull_image(&self, image: &str, auth: Option<&RegistryAuth>) -> Result<(), Error> {
-        let (repo, tag) = match image.rsplit_once(':') {
-            Some((r, t)) if !t.contains('/') => (r.to_string(), t.to_string()),
-            _ => (image.to_string(), "latest".to_string()),
-        };
+        let (repo, tag) = parse_image(image);
         let opts = CreateImageOptions {
             from_image: Some(repo),
             tag: Some(tag),

@@ -2,17 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use super::compare::env_map;
 use super::{ContainerEngine, Error, ListFilter};
+use crate::container::compare::env_map;
 
-/// The facts actions upstream accepts.
-pub const FACTS_ACTIONS: &[&str] = &[
-    "get_containers",
-    "get_containers_env",
-    "get_containers_state",
-    "get_containers_names",
-    "get_volumes",
-];
+pub use crate::container::params::FACTS_ACTIONS;
 
 /// Runs one facts action and returns the module's result dict
 /// (`changed: false`, `result: false` and the action's key), or

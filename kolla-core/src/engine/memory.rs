@@ -11,10 +11,12 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use serde_json::json;
 
+use crate::container::normalize::{image_ref, named_volumes, tmpfs_mounts};
+
 use super::{
     ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, EngineVersion, Error,
     ExecOutput, HostSettings, ImageInfo, ListFilter, LogOptions, RegistryAuth, RestartPolicy,
-    VolumeInfo,
+    StartFate, VolumeInfo,
 };
 
 const ENDPOINT: &str = "memory://";
@@ -53,16 +55,6 @@ struct Container {
     exit_code: Option<i64>,
 }
 
-/// Docker treats a reference without a tag as `:latest`.
-fn normalize_image(image: &str) -> String {
-    let last = image.rsplit('/').next().unwrap_or(image);
-    if last.contains(':') || last.contains('@') {
-        image.to_string()
-    } else {
-        format!("{image}:latest")
-    }
-}
-
 impl MemoryEngine {
     /// An empty engine.
     pub fn new() -> Self {
@@ -79,7 +71,7 @@ impl MemoryEngine {
     pub fn add_image_with_labels(&self, image: &str, labels: BTreeMap<String, String>) {
         let mut st = self.lock();
         st.next_id += 1;
-        let key = normalize_image(image);
+        let key = image_ref(image);
         let info = ImageInfo {
             id: format!("sha256:{:064x}", st.next_id),
             repo_tags: vec![key.clone()],
@@ -92,7 +84,7 @@ impl MemoryEngine {
     pub fn publish_image(&self, image: &str) {
         let mut st = self.lock();
         st.next_id += 1;
-        let key = normalize_image(image);
+        let key = image_ref(image);
         let info = ImageInfo {
             id: format!("sha256:{:064x}", st.next_id),
             repo_tags: vec![key.clone()],
@@ -178,15 +170,7 @@ fn observe(c: &Container) -> ContainerInfo {
         ipc_mode: spec.ipc_mode.clone().unwrap_or_else(|| "private".into()),
         pid_mode: spec.pid_mode.clone().unwrap_or_default(),
         cgroupns_mode: Some(spec.cgroupns_mode.clone().unwrap_or_else(|| "host".into())),
-        tmpfs: spec
-            .tmpfs
-            .iter()
-            .filter(|t| !t.is_empty())
-            .map(|t| match t.split_once(':') {
-                Some((p, o)) => (p.to_string(), o.to_string()),
-                None => (t.clone(), String::new()),
-            })
-            .collect(),
+        tmpfs: tmpfs_mounts(&spec.tmpfs),
         binds,
         volumes_from: spec.volumes_from.clone(),
         dimensions,
@@ -242,6 +226,12 @@ impl ContainerEngine for MemoryEngine {
         ENDPOINT
     }
 
+    /// The in-memory engine's pretend host runs on UTC, whatever the
+    /// machine running the tests says.
+    fn host_timezone(&self) -> Result<String, Error> {
+        Ok("UTC".to_string())
+    }
+
     async fn version(&self) -> Result<EngineVersion, Error> {
         Ok(EngineVersion {
             version: env!("CARGO_PKG_VERSION").to_string(),
@@ -256,12 +246,12 @@ impl ContainerEngine for MemoryEngine {
     }
 
     async fn image_exists(&self, image: &str) -> Result<bool, Error> {
-        Ok(self.lock().images.contains_key(&normalize_image(image)))
+        Ok(self.lock().images.contains_key(&image_ref(image)))
     }
 
     async fn remove_image(&self, image: &str, force: bool) -> Result<(), Error> {
         let mut st = self.lock();
-        let key = normalize_image(image);
+        let key = image_ref(image);
         let Some(info) = st.images.get(&key) else {
             return Err(not_found("image", image));
         };
@@ -278,12 +268,12 @@ impl ContainerEngine for MemoryEngine {
     }
 
     async fn inspect_image(&self, image: &str) -> Result<Option<ImageInfo>, Error> {
-        Ok(self.lock().images.get(&normalize_image(image)).cloned())
+        Ok(self.lock().images.get(&image_ref(image)).cloned())
     }
 
     async fn pull_image(&self, image: &str, _auth: Option<&RegistryAuth>) -> Result<(), Error> {
         let mut st = self.lock();
-        let key = normalize_image(image);
+        let key = image_ref(image);
         match st.registry.get(&key).cloned() {
             Some(info) => {
                 st.images.insert(key, info);
@@ -309,7 +299,7 @@ impl ContainerEngine for MemoryEngine {
 
     async fn create_container(&self, spec: &ContainerSpec) -> Result<String, Error> {
         let mut st = self.lock();
-        let Some(image) = st.images.get(&normalize_image(&spec.image)) else {
+        let Some(image) = st.images.get(&image_ref(&spec.image)) else {
             return Err(not_found("image", &spec.image));
         };
         let image_id = image.id.clone();
@@ -380,19 +370,21 @@ impl ContainerEngine for MemoryEngine {
         }
     }
 
-    async fn wait_container_for(
+    /// The in-memory engine knows at once: nothing runs, so a started
+    /// container stays up until [`MemoryEngine::exit`].
+    async fn watch_start(
         &self,
         name: &str,
         _limit: std::time::Duration,
-    ) -> Result<Option<i64>, Error> {
+    ) -> Result<StartFate, Error> {
         let st = self.lock();
         let c = st
             .containers
             .get(name)
             .ok_or_else(|| not_found("container", name))?;
         Ok(match c.status {
-            "running" | "paused" => None,
-            _ => Some(c.exit_code.unwrap_or(0)),
+            "running" | "paused" => StartFate::Running,
+            _ => StartFate::Exited(c.exit_code.unwrap_or(0)),
         })
     }
 
@@ -502,11 +494,10 @@ impl ContainerEngine for MemoryEngine {
         if !st.volumes.contains_key(name) {
             return Err(not_found("volume", name));
         }
-        let in_use = st.containers.values().any(|c| {
-            super::compare::named_volumes(&c.spec.volumes)
-                .iter()
-                .any(|v| v == name)
-        });
+        let in_use = st
+            .containers
+            .values()
+            .any(|c| named_volumes(&c.spec.volumes).iter().any(|v| v == name));
         if in_use {
             return Err(conflict(
                 "remove volume",

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::{py_str, Error, Paths, GROUP, PASSWD};
+use super::{Error, Paths, GROUP, PASSWD};
+use crate::pycompat::str_repr as py_str;
 
 /// Splits an `owner` string the way upstream does.
 ///

@@ -8,7 +8,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use super::accounts::{dir_mode, parse_perm};
-use super::{py_str, Error, Log, Paths};
+use super::{Error, Log, Paths};
+use crate::pycompat::str_repr as py_str;
 
 /// An `OSError`-style failure naming the container path (exit 2).
 pub(crate) fn os_error(op: &str, path: &str, e: &io::Error) -> Error {

@@ -5,6 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::{ConfigFile, ConfigJson, Error, Log, Paths, Permission, CONFIG_JSON, CONFIG_YAML};
+use crate::config_json::py_truthy as truthy;
 use crate::error::Location;
 
 /// Python's `repr` of an `IOError` from `open()`.
@@ -17,7 +18,7 @@ fn py_io_repr(e: &std::io::Error) -> String {
         _ => format!(
             "OSError({}, {})",
             e.raw_os_error().unwrap_or(0),
-            super::py_str(&e.to_string())
+            crate::pycompat::str_repr(&e.to_string())
         ),
     }
 }
@@ -71,18 +72,6 @@ pub(crate) fn parse_json(origin: &str, text: &str) -> Result<ConfigJson, Error> 
     let value = parse_json_value(origin, text)?;
     validate(&value)?;
     typed(origin, &value)
-}
-
-/// Python truthiness of a JSON value.
-pub(crate) fn truthy(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Array(a)) => !a.is_empty(),
-        Some(Value::Object(o)) => !o.is_empty(),
-    }
 }
 
 fn type_error(what: &str) -> Error {
@@ -215,4 +204,22 @@ fn typed(origin: &str, value: &Value) -> Result<ConfigJson, Error> {
         files: list("files")?,
         permissions: list("permissions")?,
     })
+}
+
+impl ConfigJson {
+    /// Parses and validates config.json text the way `kolla_set_configs`
+    /// does; errors name `config.json` and the line or JSON path.
+    ///
+    /// ```
+    /// use kolla_core::config_json::ConfigJson;
+    /// let cfg = ConfigJson::from_json_str(r#"{"command": "nova-api"}"#).unwrap();
+    /// assert_eq!(cfg.command, "nova-api");
+    /// assert!(ConfigJson::from_json_str("{}").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error`] with upstream's message and exit code.
+    pub fn from_json_str(text: &str) -> Result<Self, Error> {
+        parse_json("config.json", text)
+    }
 }

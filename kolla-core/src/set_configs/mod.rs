@@ -9,11 +9,11 @@
 //! execs it. With `--check` it only compares, and its exit code tells the
 //! deploy whether the running container's config is stale.
 //!
-//! - [`ConfigJson`] is the typed config.json, with a builder;
+//! - [`ConfigJson`] is the typed config.json, with a builder (its own
+//!   module, [`crate::config_json`], shared with the config generator);
 //! - [`main`] is the whole tool (the `kolla_set_configs` binary only calls it);
 //! - [`Paths`] resolves every container path, so tests run on a temporary
 //!   root (the binary always uses `/`);
-//! - [`standin`] builds the stand-in service images that carry the binary.
 //!
 //! ```
 //! use kolla_core::set_configs::{self, ConfigFile, ConfigJson, Paths};
@@ -42,16 +42,14 @@ use crate::error::Location;
 
 mod accounts;
 mod check;
-mod config_json;
 mod copy;
 mod fsops;
 mod load;
 mod log;
 mod paths;
-pub mod standin;
 
+pub use crate::config_json::{ConfigFile, ConfigJson, ConfigJsonBuilder, Permission};
 pub use accounts::{parse_perm, user_group, Accounts};
-pub use config_json::{ConfigFile, ConfigJson, ConfigJsonBuilder, Permission};
 pub use paths::{
     Paths, CONFIGURED, CONFIG_JSON, CONFIG_YAML, DEFAULTS_DIR, DEFAULTS_STATE, GROUP, PASSWD,
     RUN_COMMAND,
@@ -167,16 +165,9 @@ impl Error {
     }
 }
 
-/// Python's `repr` of a string (see `crate::pycompat::str_repr`): single quotes unless the text holds a single
-/// quote and no double quote.
-pub(crate) fn py_str(s: &str) -> String {
-    crate::pycompat::str_repr(s)
-}
-
-/// Python's `repr` of a list of strings.
-pub(crate) fn py_list(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| py_str(s)).collect();
-    format!("[{}]", inner.join(", "))
+/// Python's `repr` of a list of strings (upstream's messages print lists).
+fn py_list(items: &[String]) -> String {
+    crate::pycompat::py_repr(&serde_json::json!(items))
 }
 
 /// The config strategy.

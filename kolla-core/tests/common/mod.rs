@@ -3,7 +3,10 @@
 
 pub mod ci;
 
-use kolla_core::engine::{self, ContainerEngine, DockerEngine};
+use kolla_core::build::image::{self, build_context, find_static_busybox, ContextFile};
+use kolla_core::engine::action::run_action;
+use kolla_core::engine::{ContainerEngine, DockerEngine};
+use serde_json::{json, Value};
 
 /// Connects to the local Docker engine.
 ///
@@ -27,8 +30,8 @@ pub const TEST_IMAGE: &str = "kolla-rs-test/busybox:latest";
 
 /// Builds [`TEST_IMAGE`] from the static busybox (cheap when cached).
 pub async fn test_image(engine: &DockerEngine) -> &'static str {
-    let busybox = engine::image::find_static_busybox().expect("static busybox for test images");
-    let ctx = engine::image::busybox_context(&busybox, &[]).unwrap();
+    let busybox = image::find_static_busybox().expect("static busybox for test images");
+    let ctx = image::busybox_context(&busybox, &[]).unwrap();
     engine
         .build_image(TEST_IMAGE, ctx)
         .await
@@ -116,4 +119,133 @@ impl Drop for VolumeCleanup {
             }
         });
     }
+}
+
+/// A kolla-like image: busybox, a fake `kolla_set_configs` whose `--check`
+/// exit code is steered by marker files, a passwd for `exec --user root`,
+/// and image labels (which compare must ignore).
+pub const IMAGE: &str = "kolla-rs-test/kolla-busybox:latest";
+pub const IMAGE_OTHER_TAG: &str = "kolla-rs-test/kolla-busybox:other";
+/// The same image without `/etc/passwd`: `exec --user root` cannot run.
+pub const IMAGE_NO_ROOT: &str = "kolla-rs-test/kolla-busybox:noroot";
+
+pub const SET_CONFIGS: &str = "#!/bin/sh\n\
+if [ -f /tmp/kill ]; then exit 137; fi\n\
+if [ -f /tmp/weird ]; then echo weird; exit 3; fi\n\
+if [ -f /tmp/drift ]; then echo 'INFO:__main__:/etc/kolla/x.conf differs'; exit 1; fi\n\
+echo 'INFO:__main__:config up to date'\n\
+exit 0\n";
+
+/// A command that stops at once on SIGTERM.
+pub const SLEEPER: &str = "sh -c 'trap \"exit 0\" TERM; sleep 3600 & wait'";
+
+pub async fn kolla_image(engine: &DockerEngine) {
+    // Parallel builds of one tag can each miss the cache and move the tag;
+    // build once per test process.
+    static BUILT: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
+    let mut built = BUILT.lock().await;
+    if *built {
+        return;
+    }
+    let busybox = std::fs::read(find_static_busybox().expect("static busybox")).unwrap();
+    let files = [
+        ContextFile {
+            path: "busybox".into(),
+            data: busybox,
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "kolla_set_configs".into(),
+            data: SET_CONFIGS.as_bytes().to_vec(),
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "passwd".into(),
+            data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec(),
+            mode: 0o644,
+        },
+    ];
+    let dockerfile = "FROM scratch\n\
+COPY busybox /bin/busybox\n\
+RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
+RUN [\"/bin/mkdir\", \"-p\", \"/tmp\", \"/etc\"]\n\
+COPY passwd /etc/passwd\n\
+COPY kolla_set_configs /usr/local/bin/kolla_set_configs\n\
+LABEL kolla_version=\"test\" build-date=\"20250101\"\n\
+CMD [\"/bin/sh\"]\n";
+    let ctx = build_context(dockerfile, &files).unwrap();
+    engine.build_image(IMAGE, ctx.clone()).await.unwrap();
+    engine.build_image(IMAGE_OTHER_TAG, ctx).await.unwrap();
+    let no_root = dockerfile.replace("COPY passwd /etc/passwd\n", "");
+    let ctx = build_context(&no_root, &files).unwrap();
+    engine.build_image(IMAGE_NO_ROOT, ctx).await.unwrap();
+    *built = true;
+}
+
+pub struct Fixture {
+    pub engine: DockerEngine,
+    // Dropped in order: containers first, then the volumes they used.
+    _cleanup: Cleanup,
+    /// The volumes named after the fixture (`<name>_vol`, `<name>_v`).
+    _volumes: VolumeCleanup,
+    pub name: String,
+}
+
+impl Fixture {
+    /// A unique name on `engine`, with its container (and `<name>_user`)
+    /// and volumes (`<name>_vol`, `<name>_v`) removed on drop.
+    pub fn named(engine: &DockerEngine, prefix: &str) -> Fixture {
+        let name = unique_name(prefix);
+        Fixture {
+            _cleanup: Cleanup {
+                engine: engine.clone(),
+                names: vec![name.clone(), format!("{name}_user")],
+            },
+            _volumes: VolumeCleanup {
+                engine: engine.clone(),
+                names: vec![format!("{name}_vol"), format!("{name}_v")],
+            },
+            engine: engine.clone(),
+            name,
+        }
+    }
+}
+
+/// The engine with [`IMAGE`] built, and a [`Fixture`] named after `prefix`;
+/// `None` (skipped loudly) without an engine.
+pub async fn fixture(prefix: &str) -> Option<Fixture> {
+    let engine = docker().await?;
+    kolla_image(&engine).await;
+    Some(Fixture::named(&engine, prefix))
+}
+
+/// Runs one action from a JSON argument dict.
+pub async fn act(engine: &dyn ContainerEngine, args: Value) -> Value {
+    run_action(engine, args.as_object().unwrap()).await
+}
+
+/// `base` with the keys of `extra` set over it.
+pub fn with(mut base: Value, extra: Value) -> Value {
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    base
+}
+
+/// The names of a compare result's `comparison_failures`.
+pub fn failure_names(r: &Value) -> Vec<String> {
+    r["comparison_failures"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["name"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// kolla-like parameters for a container running [`SLEEPER`] on [`IMAGE`].
+pub fn plain(name: &str) -> Value {
+    json!({"name": name, "image": IMAGE, "command": SLEEPER, "graceful_timeout": 2,
+           "environment": {"KOLLA_CONFIG_STRATEGY": "COPY_ALWAYS"}})
 }

@@ -17,6 +17,8 @@ __all__ = [
     "merge_yaml_texts",
     "render_template",
     "CONTAINER_ACTIONS",
+    "container_argument_spec_json",
+    "container_facts_argument_spec_json",
     "ContainerEngine",
     "merge_ini_files",
     "merge_ini_texts",
@@ -30,6 +32,12 @@ __all__ = [
 
 __version__: str
 CONTAINER_ACTIONS: list[str]
+
+def container_argument_spec_json(legacy: bool = False) -> str:
+    """kolla_container's Ansible argument spec and required_if, as JSON text."""
+
+def container_facts_argument_spec_json() -> str:
+    """kolla_container_facts' Ansible argument spec and required_if, as JSON text."""
 
 # --- YAML and templates (src/yaml.rs) -------------------------------------------------
 

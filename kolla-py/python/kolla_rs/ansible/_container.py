@@ -1,80 +1,36 @@
 """The shared body of the ``kolla_container`` and ``kolla_docker`` modules.
 
-Both modules keep kolla-ansible's argument spec (names, types and choices),
-hand the parameters to :meth:`kolla_rs.ContainerEngine.run_action`, and
-return its dict unchanged. Parameters with built-in defaults are declared
-without one here, so that ``common_options`` can fill what a task did not
-give before the default applies (see docs/deviations.md).
+Both modules take kolla-ansible's argument spec (names, types, choices,
+``required_if``) from the core (``kolla_rs._native``), hand the parameters
+to :meth:`kolla_rs.ContainerEngine.run_action`, and return its dict
+unchanged. Parameters with built-in defaults are declared without one, so
+that ``common_options`` can fill what a task did not give before the
+default applies (see docs/deviations.md).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kolla_rs import _native
 
-# The pre-2023 kolla_docker also answered these two.
-LEGACY_ACTIONS = ["get_container_env", "get_container_state"]
 
-# Every action the core implements (kolla_core::engine::params::ACTIONS), less the legacy two.
-ACTIONS = [a for a in _native.CONTAINER_ACTIONS if a not in LEGACY_ACTIONS]
+def argument_spec(legacy: bool = False) -> dict[str, Any]:
+    """kolla_container's argument spec, from the core (no copy here).
 
-
-def argument_spec(actions: list[str], legacy: bool = False) -> dict[str, Any]:
-    """kolla_container's argument spec (defaults applied by kolla_rs).
-
-    ``legacy`` (kolla_docker) also accepts the seed-era ``restart_policy: never``.
+    No parameter has a default but ``common_options``: kolla_rs applies the
+    defaults after ``common_options`` (see docs/deviations.md). ``legacy``
+    (kolla_docker) adds the two pre-2023 actions and ``restart_policy: never``.
     """
-    policies = ["no", "on-failure", "oneshot", "always", "unless-stopped"]
-    if legacy:
-        policies.append("never")
-    return dict(
-        common_options=dict(required=False, type="dict", default=dict()),
-        action=dict(required=True, type="str", choices=actions),
-        api_version=dict(required=False, type="str"),
-        auth_email=dict(required=False, type="str"),
-        auth_password=dict(required=False, type="str", no_log=True),
-        auth_registry=dict(required=False, type="str"),
-        auth_username=dict(required=False, type="str"),
-        command=dict(required=False, type="str"),
-        container_engine=dict(required=False, type="str"),
-        detach=dict(required=False, type="bool"),
-        labels=dict(required=False, type="dict"),
-        name=dict(required=False, type="str"),
-        environment=dict(required=False, type="dict"),
-        healthcheck=dict(required=False, type="dict"),
-        image=dict(required=False, type="str"),
-        ipc_mode=dict(required=False, type="str", choices=["", "host", "private", "shareable"]),
-        cap_add=dict(required=False, type="list"),
-        security_opt=dict(required=False, type="list"),
-        pid_mode=dict(required=False, type="str", choices=["", "host", "private"]),
-        cgroupns_mode=dict(required=False, type="str", choices=["private", "host"]),
-        privileged=dict(required=False, type="bool"),
-        graceful_timeout=dict(required=False, type="int"),
-        remove_on_exit=dict(required=False, type="bool"),
-        restart_policy=dict(required=False, type="str", choices=policies),
-        restart_retries=dict(required=False, type="int"),
-        state=dict(required=False, type="str", choices=["running", "exited", "paused"]),
-        tls_verify=dict(required=False, type="bool"),
-        tls_cert=dict(required=False, type="str"),
-        tls_key=dict(required=False, type="str"),
-        tls_cacert=dict(required=False, type="str"),
-        tmpfs=dict(required=False, type="list"),
-        volumes=dict(required=False, type="list"),
-        volumes_from=dict(required=False, type="list"),
-        dimensions=dict(required=False, type="dict"),
-        tty=dict(required=False, type="bool"),
-        client_timeout=dict(required=False, type="int"),
-        ignore_missing=dict(required=False, type="bool"),
-        network_mode=dict(required=False, type="str"),
-    )
+    spec: dict[str, Any] = json.loads(_native.container_argument_spec_json(legacy))
+    return spec["argument_spec"]
 
 
-def required_if(actions: list[str]) -> list[list[Any]]:
-    """Which parameters each action needs."""
-    needs = {"pull_image": ["image"], "ensure_image": ["image"], "remove_image": ["image"]}
-    needs["start_container"] = ["image", "name"]
-    return [["action", a, needs.get(a, ["name"])] for a in actions]
+def required_if(legacy: bool = False) -> list[list[Any]]:
+    """Which parameters each action needs, from the core."""
+    spec: dict[str, Any] = json.loads(_native.container_argument_spec_json(legacy))
+    return spec["required_if"]
 
 
 def main(ansible_module: Any, legacy: bool = False) -> None:
@@ -83,10 +39,9 @@ def main(ansible_module: Any, legacy: bool = False) -> None:
     ``ansible_module`` is ``AnsibleModule``, imported by the module file
     itself so that Ansible packs it as a new-style module.
     """
-    actions = ACTIONS + (LEGACY_ACTIONS if legacy else [])
     module = ansible_module(
-        argument_spec=argument_spec(actions, legacy),
-        required_if=required_if(actions),
+        argument_spec=argument_spec(legacy),
+        required_if=required_if(legacy),
         bypass_checks=False,
     )
     try:
@@ -109,33 +64,10 @@ def main(ansible_module: Any, legacy: bool = False) -> None:
 
 def facts_main(ansible_module: Any) -> None:
     """The kolla_container_facts module (``ansible_module``: ``AnsibleModule``)."""
+    spec = json.loads(_native.container_facts_argument_spec_json())
     module = ansible_module(
-        argument_spec=dict(
-            name=dict(required=False, type="list", default=[]),
-            api_version=dict(required=False, type="str", default="auto"),
-            container_engine=dict(required=True, type="str"),
-            action=dict(
-                required=True,
-                type="str",
-                choices=[
-                    "get_containers",
-                    "get_containers_env",
-                    "get_volumes",
-                    "get_containers_names",
-                    "get_containers_state",
-                ],
-            ),
-            args=dict(
-                type="dict",
-                required=False,
-                default={},
-                options=dict(get_all_containers=dict(required=False, type="bool", default=False)),
-            ),
-        ),
-        required_if=[
-            ["action", "get_containers_env", ["name"]],
-            ["action", "get_containers_state", ["name"]],
-        ],
+        argument_spec=spec["argument_spec"],
+        required_if=spec["required_if"],
         bypass_checks=False,
     )
     try:

@@ -4,15 +4,16 @@
 //! (spec `container-actions.md`, section D): every check runs, in upstream's
 //! order, and each difference carries the `current` and `desired` payloads
 //! upstream's `diff_*` functions report. `compare_container` and the planner
-//! both call it. The helpers that normalise values the same way on the way
-//! in (`generate_volumes`, image-name parsing) live here too, so creation
-//! and comparison can never disagree.
+//! both call it. Values are normalised on the way in by
+//! [`super::normalize`], the same functions creation uses, so creation and
+//! comparison can never disagree.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::normalize::tmpfs_mounts;
 use super::{ContainerInfo, ContainerSpec, Dimensions, ImageInfo, RestartPolicy};
 
 /// One field where the running container differs from the desired one, in
@@ -35,105 +36,6 @@ impl Difference {
             desired,
         }
     }
-}
-
-/// Splits kolla volume entries into container paths (`Config.Volumes`) and
-/// `src:dst:mode` binds (`HostConfig.Binds`).
-///
-/// Empty entries are skipped; an entry without `:` is an anonymous volume;
-/// a two-part entry gets mode `rw` when its source has no `/` or its target
-/// has one; parts past the third are ignored; a later entry with the same
-/// source replaces the earlier bind.
-///
-/// ```
-/// use kolla_core::engine::compare::generate_volumes;
-/// let (paths, binds) = generate_volumes(&[
-///     "kolla_logs:/var/log/kolla/".into(),
-///     "/run:/run:shared".into(),
-///     "".into(),
-///     "/data".into(),
-/// ]);
-/// assert_eq!(paths, ["/var/log/kolla/", "/run", "/data"]);
-/// assert_eq!(binds, ["kolla_logs:/var/log/kolla/:rw", "/run:/run:shared"]);
-/// ```
-pub fn generate_volumes(volumes: &[String]) -> (Vec<String>, Vec<String>) {
-    let mut paths = Vec::new();
-    let mut binds: Vec<(String, String, String)> = Vec::new();
-    for vol in volumes {
-        if vol.is_empty() {
-            continue;
-        }
-        if !vol.contains(':') {
-            paths.push(vol.clone());
-            continue;
-        }
-        let parts: Vec<&str> = vol.split(':').collect();
-        let mode = match parts.get(2) {
-            Some(m) => m.to_string(),
-            None => "rw".to_string(),
-        };
-        let (src, dst) = (parts[0].to_string(), parts[1].to_string());
-        paths.push(dst.clone());
-        match binds.iter_mut().find(|b| b.0 == src) {
-            Some(b) => {
-                b.1 = dst;
-                b.2 = mode;
-            }
-            None => binds.push((src, dst, mode)),
-        }
-    }
-    let binds = binds
-        .into_iter()
-        .map(|(s, d, m)| format!("{s}:{d}:{m}"))
-        .collect();
-    (paths, binds)
-}
-
-/// Checks a volume entry upstream would crash on (`/host:ro`: a two-part
-/// entry whose source is a path and whose target is not).
-pub fn invalid_volume(vol: &str) -> bool {
-    let parts: Vec<&str> = vol.split(':').collect();
-    parts.len() == 2 && parts[0].contains('/') && !parts[1].contains('/')
-}
-
-/// Named volumes among the entries (source without `/`), which are
-/// pre-created with the `kolla_managed` label.
-pub fn named_volumes(volumes: &[String]) -> Vec<String> {
-    volumes
-        .iter()
-        .filter(|v| !v.is_empty() && v.contains(':'))
-        .filter_map(|v| v.split(':').next())
-        .filter(|s| !s.is_empty() && !s.contains('/'))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Upstream's `parse_image`: `(repository, tag)` of an image reference,
-/// with `latest` when there is no tag.
-///
-/// ```
-/// use kolla_core::engine::compare::parse_image;
-/// assert_eq!(parse_image("quay.io/k/nova:2025.1"), ("quay.io/k/nova".into(), "2025.1".into()));
-/// assert_eq!(parse_image("registry:5000/nova"), ("registry:5000/nova".into(), "latest".into()));
-/// assert_eq!(parse_image("nova:tag"), ("nova".into(), "tag".into()));
-/// ```
-pub fn parse_image(image: &str) -> (String, String) {
-    let rest = match image.split_once('/') {
-        Some((_, r)) => r,
-        None => image,
-    };
-    if rest.contains(':') {
-        let (repo, tag) = image.rsplit_once(':').unwrap_or((image, ""));
-        (repo.to_string(), tag.to_string())
-    } else {
-        (image.to_string(), "latest".to_string())
-    }
-}
-
-/// `repo:tag` as upstream looks images up.
-pub fn image_ref(image: &str) -> String {
-    let (repo, tag) = parse_image(image);
-    format!("{repo}:{tag}")
 }
 
 /// docker-py's `parse_repository_tag`: the tag is `None` when absent.
@@ -304,7 +206,7 @@ fn restart_policy_name(p: &RestartPolicy) -> &str {
 /// when given.
 ///
 /// ```
-/// use kolla_core::engine::{compare::differences, ContainerInfo, ContainerSpec};
+/// use kolla_core::container::{compare::differences, ContainerInfo, ContainerSpec};
 /// let spec = ContainerSpec { name: "c".into(), image: "busybox".into(), privileged: true, ..Default::default() };
 /// let observed = ContainerInfo { status: "running".into(), image: "busybox".into(), ..Default::default() };
 /// let names: Vec<String> = differences(&spec, &observed, None).into_iter().map(|d| d.name).collect();
@@ -416,15 +318,7 @@ pub fn differences(
     }
 
     // tmpfs: path and options.
-    let desired_tmpfs: BTreeMap<String, String> = spec
-        .tmpfs
-        .iter()
-        .filter(|t| !t.is_empty())
-        .map(|t| match t.split_once(':') {
-            Some((p, o)) => (p.to_string(), o.to_string()),
-            None => (t.clone(), String::new()),
-        })
-        .collect();
+    let desired_tmpfs = tmpfs_mounts(&spec.tmpfs);
     if desired_tmpfs != host.tmpfs {
         let cur: Vec<String> = host.tmpfs.keys().cloned().collect();
         let des: Vec<String> = spec
@@ -554,7 +448,10 @@ pub fn differences(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{HostSettings, Ulimit};
+    use crate::container::normalize::{
+        generate_volumes, named_volumes, parse_image, validate_volumes,
+    };
+    use crate::container::{HostSettings, Ulimit};
 
     fn matching(spec: &ContainerSpec) -> (ContainerInfo, ImageInfo) {
         let (paths, binds) = spec.volume_paths_and_binds();
@@ -846,7 +743,7 @@ mod tests {
 
     #[test]
     fn healthcheck_compare() {
-        let hc = |interval: i64| crate::engine::Healthcheck {
+        let hc = |interval: i64| crate::container::Healthcheck {
             test: vec!["CMD-SHELL".into(), "true".into()],
             interval,
             timeout: 30_000_000_000,
@@ -876,6 +773,33 @@ mod tests {
     }
 
     #[test]
+    fn a_non_zero_start_interval_is_a_difference_and_a_zero_one_is_not() {
+        // docs/deviations.md: the five kolla fields are compared, and a
+        // StartInterval the engine reports must be 0 (kolla never sets it).
+        let hc = crate::container::Healthcheck {
+            test: vec!["CMD".into(), "true".into()],
+            interval: 1_000_000_000,
+            timeout: 1_000_000_000,
+            start_period: 0,
+            retries: 1,
+            start_interval: 0,
+        };
+        let mut spec = base();
+        spec.healthcheck = Some(hc.clone());
+        let (mut info, image) = matching(&spec);
+        info.healthcheck = Some(hc.clone());
+        assert!(differences(&spec, &info, Some(&image)).is_empty());
+        info.healthcheck = Some(crate::container::Healthcheck {
+            start_interval: 5_000_000_000,
+            ..hc
+        });
+        let d = differences(&spec, &info, Some(&image));
+        assert_eq!(names(d.clone()), ["healthcheck"]);
+        assert_eq!(d[0].current["StartInterval"], json!(5_000_000_000_i64));
+        assert!(d[0].desired.get("StartInterval").is_none());
+    }
+
+    #[test]
     fn image_parsing_matches_upstream() {
         assert_eq!(
             parse_image("img@sha256:abc"),
@@ -889,7 +813,7 @@ mod tests {
         let (p, b) = generate_volumes(&["/a:/x".into(), "/a:/y".into(), "vol:ro".into()]);
         assert_eq!(p, ["/x", "/y", "ro"]);
         assert_eq!(b, ["/a:/y:rw", "vol:ro:rw"]);
-        assert!(invalid_volume("/host:ro"));
+        assert!(validate_volumes(&["/host:ro".into()]).is_err());
         assert_eq!(
             named_volumes(&["kolla_logs:/x".into(), "/etc:/etc".into()]),
             ["kolla_logs"]

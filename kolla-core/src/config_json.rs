@@ -1,4 +1,9 @@
 //! The typed `config.json`: exactly the shape kolla's `set_configs` reads.
+//!
+//! One type for every side: the config generator writes it next to a
+//! service's config files, and `kolla_set_configs` reads it inside the
+//! container (with upstream's validation and messages:
+//! `ConfigJson::from_json_str`, in [`crate::set_configs`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +14,20 @@ fn is_false(b: &bool) -> bool {
 /// Reads a flag the way upstream tests it: Python truthiness of any value.
 fn truthy<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v = serde_json::Value::deserialize(d)?;
-    Ok(super::load::truthy(Some(&v)))
+    Ok(py_truthy(Some(&v)))
+}
+
+/// Python truthiness of a JSON value (how upstream tests its flags).
+pub(crate) fn py_truthy(v: Option<&serde_json::Value>) -> bool {
+    use serde_json::Value;
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64() != Some(0.0),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+    }
 }
 
 /// A container's `config.json`: the service command, the files to copy in,
@@ -19,7 +37,7 @@ fn truthy<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 /// hold their default are left out.
 ///
 /// ```
-/// use kolla_core::set_configs::{ConfigFile, ConfigJson, Permission};
+/// use kolla_core::config_json::{ConfigFile, ConfigJson, Permission};
 /// let cfg = ConfigJson::builder("nova-api")
 ///     .config_file(ConfigFile::new("/var/lib/kolla/config_files/nova.conf", "/etc/nova/nova.conf").owner("nova").perm("0600"))
 ///     .config_file(ConfigFile::new("/var/lib/kolla/config_files/policy.yaml", "/etc/nova/").owner("nova").perm("0600").optional(true))
@@ -116,7 +134,7 @@ impl ConfigFile {
     /// the source's file name when `dest` ends with `/`.
     ///
     /// ```
-    /// use kolla_core::set_configs::ConfigFile;
+    /// use kolla_core::config_json::ConfigFile;
     /// let cf = ConfigFile::new("/x/*.conf", "/etc/svc/");
     /// assert_eq!(cf.dest_for("/x/a.conf"), "/etc/svc/a.conf");
     /// ```
@@ -234,14 +252,5 @@ impl ConfigJson {
         // Serialising plain strings, bools and vectors cannot fail.
         self.serialize(&mut ser).expect("config.json serialises");
         String::from_utf8(out).expect("serde_json writes UTF-8")
-    }
-
-    /// Parses and validates config.json text the way `kolla_set_configs`
-    /// does; errors name `config.json` and the line or JSON path.
-    ///
-    /// # Errors
-    /// [`super::Error`] with upstream's message and exit code.
-    pub fn from_json_str(text: &str) -> Result<Self, super::Error> {
-        super::load::parse_json("config.json", text)
     }
 }

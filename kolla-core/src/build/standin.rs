@@ -15,7 +15,7 @@
 //! settings (`/etc/kolla-standin/`), so building all of them is quick.
 //!
 //! ```
-//! let all = kolla_core::set_configs::standin::catalog();
+//! let all = kolla_core::build::standin::catalog();
 //! let nova = all.iter().find(|i| i.name == "nova-api").unwrap();
 //! assert_eq!(nova.port, Some(8774));
 //! assert!(nova.require.contains(&"/etc/nova/nova.conf:database:connection".to_string()));
@@ -25,10 +25,17 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::engine::image::{build_context, is_static_elf, ContextFile};
+use super::image::{build_context, is_static_elf, ContextFile};
 use crate::engine::{ContainerEngine, Error};
 
 /// The generated data (from the reference `services.json`).
+///
+/// This is not a service catalog and must not grow into one: it holds, per
+/// Kolla image name, only what the stand-in itself does (the commands it
+/// answers to, the port it serves, the config files it checks), plus the
+/// account names its `/etc/passwd` needs. Which services exist, where they
+/// run and how they are configured belongs to `catalog`; [`Data`] rejects
+/// any other key.
 const DATA: &str = include_str!("../../data/standin-images.json");
 
 const KOLLA_START: &str = include_str!("../../data/standin/kolla_start");
@@ -58,6 +65,7 @@ const KOLLA_GID: u32 = 42400;
 
 /// One Kolla image and what its stand-in does.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StandinImage {
     /// The Kolla image name, `nova-api`.
     pub name: String,
@@ -73,7 +81,10 @@ pub struct StandinImage {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Data {
+    #[serde(rename = "_source")]
+    _source: String,
     users: Vec<String>,
     images: Vec<StandinImage>,
 }
@@ -351,7 +362,7 @@ mod tests {
     #[test]
     fn accounts_cover_every_owner() {
         let (passwd, group) = accounts_files();
-        let a = super::super::Accounts::parse(&passwd, &group);
+        let a = crate::set_configs::Accounts::parse(&passwd, &group);
         for owner in [
             "nova",
             "nova:kolla",

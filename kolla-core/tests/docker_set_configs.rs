@@ -9,8 +9,9 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use kolla_core::engine::{self, ContainerEngine, ContainerSpec, DockerEngine};
-use kolla_core::set_configs::standin::{self, StandinBuild};
+use kolla_core::build::image;
+use kolla_core::build::standin::{self, StandinBuild};
+use kolla_core::engine::{ContainerEngine, ContainerSpec, DockerEngine};
 
 const NS: &str = "kolla-rs-test";
 const TAG: &str = "standin";
@@ -24,7 +25,7 @@ async fn standins(engine: &DockerEngine) {
                 namespace: NS.into(),
                 tag: TAG.into(),
                 images: vec!["nova-api".into(), "nova-compute".into()],
-                busybox: engine::image::find_static_busybox().expect("static busybox"),
+                busybox: image::find_static_busybox().expect("static busybox"),
                 set_configs: set_configs_bin(),
             };
             standin::build(engine, &opts)
@@ -65,36 +66,26 @@ impl ConfigDir {
     }
 }
 
-struct Run {
-    engine: DockerEngine,
-    _cleanup: common::Cleanup,
-    name: String,
-}
+/// A created container with a unique name, removed on drop.
+struct Run(common::Fixture);
 
 impl Run {
     async fn create(engine: &DockerEngine, prefix: &str, spec: ContainerSpec) -> Run {
-        let name = common::unique_name(prefix);
-        let cleanup = common::Cleanup {
-            engine: engine.clone(),
-            names: vec![name.clone()],
-        };
+        let f = common::Fixture::named(engine, prefix);
         let spec = ContainerSpec {
-            name: name.clone(),
+            name: f.name.clone(),
             network_mode: "none".into(),
             ..spec
         };
         engine.create_container(&spec).await.unwrap();
-        Run {
-            engine: engine.clone(),
-            _cleanup: cleanup,
-            name,
-        }
+        Run(f)
     }
     /// Starts the container (again) and waits for it to exit.
     async fn run(&self) -> (i64, String) {
-        self.engine.start_container(&self.name).await.unwrap();
-        let code = self.engine.wait_container(&self.name).await.unwrap();
-        (code, self.engine.logs(&self.name).await.unwrap())
+        let Run(f) = self;
+        f.engine.start_container(&f.name).await.unwrap();
+        let code = f.engine.wait_container(&f.name).await.unwrap();
+        (code, f.engine.logs(&f.name).await.unwrap())
     }
 }
 
@@ -121,11 +112,11 @@ async fn binary_runs_in_a_busybox_only_image() {
         return;
     };
     let bin = std::fs::read(set_configs_bin()).unwrap();
-    assert!(engine::image::is_static_elf(&bin));
-    let busybox = engine::image::find_static_busybox().unwrap();
-    let ctx = engine::image::busybox_context(
+    assert!(image::is_static_elf(&bin));
+    let busybox = image::find_static_busybox().unwrap();
+    let ctx = image::busybox_context(
         &busybox,
-        &[engine::image::ContextFile {
+        &[image::ContextFile {
             path: "kolla_set_configs".into(),
             data: bin,
             mode: 0o755,
@@ -486,15 +477,21 @@ healthcheck_curl http://127.0.0.1:8774/; echo "curl=$?"
 healthcheck_port nova-api 5672; echo "port=$?"
 healthcheck_listen nova-api 9999; echo "listen_other_port=$?"
 healthcheck_listen glance-api 8774; echo "listen_other_process=$?"
-healthcheck_socket nova-api /run_command; echo "socket=$?"
+syslogd -n -O /dev/null &
+i=0
+until [ -S /dev/log ] || [ $i -ge 50 ]; do i=$((i+1)); sleep 0.1; done
+healthcheck_socket syslogd /dev/log; echo "socket=$?"
+healthcheck_socket nova-api /dev/log; echo "socket_other_process=$?"
+healthcheck_socket nova-api /run_command; echo "socket_plain_file=$?"
 healthcheck_socket nova-api /nonexistent.sock; echo "socket_missing=$?"
+kill $(pidof syslogd)
 wget -q -O - http://127.0.0.1:8774/
 kill $(pidof httpd)
 wait
 healthcheck_listen nova-api 8774; echo "listen_after=$?"
 healthcheck_curl http://127.0.0.1:8774/; echo "curl_after=$?"
 healthcheck_port nova-api 5672; echo "port_after=$?"
-healthcheck_socket nova-api /run_command; echo "socket_after=$?"
+healthcheck_socket syslogd /dev/log; echo "socket_after=$?"
 cat /tmp/start.log
 "#;
     let run = Run::create(
@@ -522,6 +519,8 @@ cat /tmp/start.log
         "curl_after=1",
         "port_after=1",
         "socket=0",
+        "socket_other_process=1",
+        "socket_plain_file=1",
         "socket_missing=1",
         "socket_after=1",
         "Running command: 'nova-api'",

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::compare;
+use super::normalize;
 use super::{ContainerSpec, Dimensions, Error, Healthcheck, RegistryAuth, RestartPolicy, Ulimit};
 
 /// The type of a parameter, as Ansible's argument spec names it.
@@ -109,6 +109,109 @@ pub const ACTIONS: &[&str] = &[
     "get_container_state",
 ];
 
+/// `kolla_container_facts`' actions.
+pub const FACTS_ACTIONS: &[&str] = &[
+    "get_containers",
+    "get_containers_env",
+    "get_containers_state",
+    "get_containers_names",
+    "get_volumes",
+];
+
+/// The actions only the `kolla_docker` alias answers (the pre-2023 module).
+pub const LEGACY_ACTIONS: &[&str] = &["get_container_env", "get_container_state"];
+
+impl Kind {
+    fn ansible_type(self) -> &'static str {
+        match self {
+            Kind::Str => "str",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::List => "list",
+            Kind::Dict => "dict",
+        }
+    }
+}
+
+/// `kolla_container`'s argument spec in Ansible's `AnsibleModule` shape,
+/// the one copy the Ansible modules use: `{"argument_spec": {name: {type,
+/// required, choices, no_log}}, "required_if": [["action", a, [names]]]}`.
+///
+/// No parameter carries a default besides `common_options` (`{}`): the
+/// defaults are applied by [`Params::from_args`] after `common_options`,
+/// so that a common option fills what a task did not give (see
+/// `docs/deviations.md`). `legacy` is the `kolla_docker` alias: it also
+/// answers [`LEGACY_ACTIONS`] and the seed-era `restart_policy: never`.
+///
+/// ```
+/// let spec = kolla_core::container::params::ansible_argument_spec(false);
+/// assert_eq!(spec["argument_spec"]["action"]["required"], true);
+/// assert_eq!(spec["argument_spec"]["auth_password"]["no_log"], true);
+/// assert!(spec["argument_spec"]["privileged"].get("default").is_none());
+/// assert_eq!(spec["required_if"][0], serde_json::json!(["action", "compare_container", ["name"]]));
+/// ```
+pub fn ansible_argument_spec(legacy: bool) -> Value {
+    let actions: Vec<&str> = ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| legacy || !LEGACY_ACTIONS.contains(a))
+        .collect();
+    let mut spec = Map::new();
+    for (key, kind, _default, choices) in SPEC {
+        let mut p = Map::new();
+        p.insert("type".into(), json!(kind.ansible_type()));
+        p.insert("required".into(), json!(*key == "action"));
+        let choices: Vec<&str> = match *key {
+            "action" => actions.clone(),
+            "restart_policy" if !legacy => {
+                choices.iter().copied().filter(|c| *c != "never").collect()
+            }
+            _ => choices.to_vec(),
+        };
+        if !choices.is_empty() {
+            p.insert("choices".into(), json!(choices));
+        }
+        if *key == "common_options" {
+            p.insert("default".into(), json!({}));
+        }
+        if *key == "auth_password" {
+            p.insert("no_log".into(), json!(true));
+        }
+        spec.insert(key.to_string(), Value::Object(p));
+    }
+    let required_if: Vec<Value> = actions
+        .iter()
+        .map(|a| json!(["action", a, required(a)]))
+        .collect();
+    json!({"argument_spec": spec, "required_if": required_if})
+}
+
+/// `kolla_container_facts`' argument spec, in the same shape as
+/// [`ansible_argument_spec`].
+///
+/// ```
+/// let spec = kolla_core::container::params::ansible_facts_argument_spec();
+/// assert_eq!(spec["argument_spec"]["container_engine"]["required"], true);
+/// assert_eq!(spec["required_if"].as_array().unwrap().len(), 2);
+/// ```
+pub fn ansible_facts_argument_spec() -> Value {
+    json!({
+        "argument_spec": {
+            "name": {"required": false, "type": "list", "default": []},
+            "api_version": {"required": false, "type": "str", "default": "auto"},
+            "container_engine": {"required": true, "type": "str"},
+            "action": {"required": true, "type": "str", "choices": FACTS_ACTIONS},
+            "args": {"required": false, "type": "dict", "default": {}, "options": {
+                "get_all_containers": {"required": false, "type": "bool", "default": false},
+            }},
+        },
+        "required_if": [
+            ["action", "get_containers_env", ["name"]],
+            ["action", "get_containers_state", ["name"]],
+        ],
+    })
+}
+
 /// Which parameters each action requires (`required_if`).
 fn required(action: &str) -> &'static [&'static str] {
     match action {
@@ -144,9 +247,11 @@ fn py_type(v: &Value) -> &'static str {
     }
 }
 
-/// Python's `str()` of a JSON value, the way docker-py formats
-/// environment values and labels.
-pub fn py_str(v: &Value) -> String {
+/// A JSON value as docker-py turns it into a string for environment
+/// values and labels. Not Python's `str()` (that is
+/// [`crate::pycompat::docker_str`]): `None` gives the empty string, and lists
+/// and dicts give JSON.
+pub fn docker_str(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::Bool(true) => "True".into(),
@@ -161,7 +266,7 @@ fn coerce(key: &str, kind: Kind, value: &Value) -> Result<Value, Error> {
     Ok(match kind {
         Kind::Str => match value {
             Value::String(_) => value.clone(),
-            Value::Number(_) | Value::Bool(_) => json!(py_str(value)),
+            Value::Number(_) | Value::Bool(_) => json!(docker_str(value)),
             _ => return Err(type_error(key, value, "str")),
         },
         Kind::Bool => match value {
@@ -190,7 +295,7 @@ fn coerce(key: &str, kind: Kind, value: &Value) -> Result<Value, Error> {
         Kind::List => match value {
             Value::Array(_) => value.clone(),
             Value::String(s) => json!(s.split(',').map(str::trim).collect::<Vec<_>>()),
-            Value::Number(_) | Value::Bool(_) => json!([py_str(value)]),
+            Value::Number(_) | Value::Bool(_) => json!([docker_str(value)]),
             _ => return Err(type_error(key, value, "list")),
         },
         Kind::Dict => match value {
@@ -210,7 +315,7 @@ impl Params {
     /// wrong types, values outside the choices and missing required ones.
     ///
     /// ```
-    /// use kolla_core::engine::params::Params;
+    /// use kolla_core::container::params::Params;
     /// let args = serde_json::json!({
     ///     "action": "compare_container", "name": "nova_api",
     ///     "common_options": {"restart_retries": "10", "privileged": true,
@@ -360,7 +465,9 @@ impl Params {
 
     /// `KOLLA_CONFIG_STRATEGY` from the environment.
     pub fn config_strategy(&self) -> Option<String> {
-        self.environment().get("KOLLA_CONFIG_STRATEGY").map(py_str)
+        self.environment()
+            .get("KOLLA_CONFIG_STRATEGY")
+            .map(docker_str)
     }
 
     /// `graceful_timeout`, with upstream's fallback of 10 s for 0.
@@ -394,9 +501,11 @@ impl Params {
 
     fn list(&self, key: &str) -> Vec<String> {
         match self.values.get(key) {
-            Some(Value::Array(items)) => {
-                items.iter().filter(|v| !v.is_null()).map(py_str).collect()
-            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(docker_str)
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -410,7 +519,7 @@ impl Params {
     /// options, an empty command or a malformed volume.
     ///
     /// ```
-    /// use kolla_core::engine::params::Params;
+    /// use kolla_core::container::params::Params;
     /// let args = serde_json::json!({"action": "start_container", "name": "nova_api",
     ///     "image": "kolla/nova-api:1", "dimensions": {"mem_limit": "1g"}});
     /// let spec = Params::from_args(args.as_object().unwrap()).unwrap().to_spec("UTC").unwrap();
@@ -423,7 +532,7 @@ impl Params {
         let mut environment: BTreeMap<String, String> = self
             .environment()
             .iter()
-            .map(|(k, v)| (k.clone(), py_str(v)))
+            .map(|(k, v)| (k.clone(), docker_str(v)))
             .collect();
         environment.insert("KOLLA_SERVICE_NAME".into(), name.replace('_', "-"));
         if !self.environment().contains_key("TZ") {
@@ -442,14 +551,9 @@ impl Params {
             },
         };
         let volumes: Vec<String> = self.list("volumes");
-        if let Some(bad) = volumes.iter().find(|v| compare::invalid_volume(v)) {
-            return Err(Error::InvalidParameter {
-                parameter: "volumes".into(),
-                message: format!("{bad:?} has a source path but no target path"),
-            });
-        }
+        normalize::validate_volumes(&volumes)?;
         let labels = match self.values.get("labels") {
-            Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), py_str(v))).collect(),
+            Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), docker_str(v))).collect(),
             _ => BTreeMap::new(),
         };
         let restart_policy = self.str("restart_policy").map(|p| match p {
@@ -519,7 +623,7 @@ const UNIT_ERROR_TAIL: &str = "The currently supported units are ['b', 'k', 'm',
 /// number, as upstream's `dimensions_differ` does.
 ///
 /// ```
-/// use kolla_core::engine::params::parse_size;
+/// use kolla_core::container::params::parse_size;
 /// assert_eq!(parse_size("mem_limit", &serde_json::json!("1G")).unwrap(), 1 << 30);
 /// assert_eq!(parse_size("mem_limit", &serde_json::json!("3k")).unwrap(), 3072);
 /// let err = parse_size("mem_limit", &serde_json::json!("2E")).unwrap_err();
@@ -530,16 +634,24 @@ const UNIT_ERROR_TAIL: &str = "The currently supported units are ['b', 'k', 'm',
 /// Upstream's message for an unknown unit; a clear one for a value that is
 /// not a number (where upstream crashes).
 pub fn parse_size(key: &str, value: &Value) -> Result<i64, Error> {
-    let text = py_str(value);
+    let text = docker_str(value);
     let bad_number = || Error::InvalidParameter {
         parameter: format!("dimensions.{key}"),
-        message: format!("{text:?} is not a whole number with an optional unit b, k, m or g"),
+        message: format!(
+            "{text:?} is not an integer (a whole number with an optional unit b, k, m or g)"
+        ),
     };
     let Some(last) = text.chars().last() else {
         return Err(bad_number());
     };
     if last.is_ascii_digit() {
         return text.parse::<i64>().map_err(|_| bad_number());
+    }
+    // Not a number before the unit (`abc`, `1.5g`): name the value, not
+    // its last letter as a unit.
+    let number = &text[..text.len() - last.len_utf8()];
+    if number.parse::<i64>().is_err() {
+        return Err(bad_number());
     }
     let unit = last.to_ascii_lowercase();
     let mult: i64 = match unit {
@@ -553,7 +665,6 @@ pub fn parse_size(key: &str, value: &Value) -> Result<i64, Error> {
             )))
         }
     };
-    let number = &text[..text.len() - last.len_utf8()];
     number
         .parse::<i64>()
         .ok()
@@ -609,8 +720,8 @@ pub fn parse_dimensions(value: Option<&Value>) -> Result<Dimensions, Error> {
             return Err(gone_dimension(key));
         }
         match key.as_str() {
-            "cpuset_cpus" => d.cpuset_cpus = Some(py_str(value)),
-            "cpuset_mems" => d.cpuset_mems = Some(py_str(value)),
+            "cpuset_cpus" => d.cpuset_cpus = Some(docker_str(value)),
+            "cpuset_mems" => d.cpuset_mems = Some(docker_str(value)),
             "ulimits" => d.ulimits = Some(parse_ulimits(value)?),
             k => {
                 let n = parse_size(k, value)?;
@@ -656,7 +767,7 @@ fn healthcheck_seconds(value: &Value) -> Result<i64, Error> {
     let err = |kind: &str| {
         Error::action(format!(
             "Cannot parse healthcheck \"{}\". Expected an integer, got \"{kind}\".",
-            py_str(value)
+            docker_str(value)
         ))
     };
     match value {
@@ -711,8 +822,8 @@ pub fn parse_healthcheck(value: Option<&Value>) -> Result<Option<Healthcheck>, E
         Value::String(s) if s == "NONE" => return Ok(None),
         Value::Array(a) if a.len() == 1 && a[0] == "NONE" => return Ok(None),
         Value::String(s) => vec!["CMD-SHELL".into(), s.clone()],
-        Value::Array(a) => a.iter().map(py_str).collect(),
-        other => vec!["CMD-SHELL".into(), py_str(other)],
+        Value::Array(a) => a.iter().map(docker_str).collect(),
+        other => vec!["CMD-SHELL".into(), docker_str(other)],
     };
     const NS: i64 = 1_000_000_000;
     Ok(Some(Healthcheck {
@@ -859,10 +970,17 @@ mod tests {
         assert_eq!(e.to_string(), "The docker dimension unit [e] is not supported for the dimension [2E]. The currently supported units are ['b', 'k', 'm', 'g'].");
         assert!(parse_dimensions(Some(&json!({"mem_limit": "1.5g"}))).is_err());
         assert!(parse_dimensions(Some(&json!({"mem_limit": ""}))).is_err());
-        assert!(parse_dimensions(Some(&json!({"mem_limit": true})))
-            .unwrap_err()
-            .to_string()
-            .contains("[e]"));
+        // Not a number before the "unit": the value is named as not an
+        // integer (upstream blames the last letter as a unit, `[c]`, `[e]`).
+        for bad in [json!("abc"), json!(true), json!("1.5g")] {
+            let e = parse_dimensions(Some(&json!({"cpu_shares": bad}))).unwrap_err();
+            assert!(
+                e.to_string()
+                    .starts_with("invalid parameter dimensions.cpu_shares: ")
+                    && e.to_string().contains("is not an integer"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Error;
+use crate::container::Error;
 
 /// Where Debian's `busybox-static` package puts its binary.
 pub const DEFAULT_BUSYBOX: &str = "/bin/busybox";
