@@ -33,14 +33,17 @@
 //! - `docker` (default): the Docker engine backend, through bollard.
 //! - `tls`: TLS to a remote Docker engine (`DOCKER_TLS_VERIFY`), with rustls.
 
+pub mod catalog;
 pub mod config;
 pub mod engine;
 pub mod error;
 mod fsutil;
+pub mod graph;
 pub mod inventory;
 mod pytext;
 pub mod set_configs;
 pub mod template;
+pub mod vars;
 pub mod yaml;
 
 pub use error::{Error, IoError, Location, Result};
