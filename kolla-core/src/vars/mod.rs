@@ -99,6 +99,7 @@ pub struct Inputs {
     passwords: Map<String, Value>,
     extra: Map<String, Value>,
     facts_dir: Option<PathBuf>,
+    groups: Option<Value>,
 }
 
 /// Which layer a variable's value comes from.
@@ -138,6 +139,7 @@ impl Inputs {
             passwords: Map::new(),
             extra: Map::new(),
             facts_dir: None,
+            groups: None,
         })
     }
 
@@ -180,6 +182,29 @@ impl Inputs {
     /// Reads facts of non-local hosts from Ansible's JSON fact cache in `dir`.
     pub fn set_facts_dir(&mut self, dir: &Path) {
         self.facts_dir = Some(dir.to_path_buf());
+    }
+
+    /// Makes the inventory's `groups` (group to hosts) visible to templates.
+    pub fn set_inventory(&mut self, inventory: &crate::inventory::Inventory) {
+        let mut m = Map::new();
+        for g in inventory.groups() {
+            let hosts = inventory.hosts_of(g).unwrap_or_default();
+            m.insert(
+                g.to_string(),
+                Value::Array(
+                    hosts
+                        .into_iter()
+                        .map(|h| Value::String(h.to_string()))
+                        .collect(),
+                ),
+            );
+        }
+        self.groups = Some(Value::Object(m));
+    }
+
+    /// Whether [`Inputs::set_inventory`] was called.
+    pub fn has_inventory(&self) -> bool {
+        self.groups.is_some()
     }
 
     /// Whether `name` is a secret (it comes from `passwords.yml`).
@@ -270,6 +295,11 @@ impl<'a> Context<'a> {
                 };
                 return Some((Value::String(v.to_string()), Layer::Magic));
             }
+            "groups" => {
+                if let Some(g) = &self.inputs.groups {
+                    return Some((g.clone(), Layer::Magic));
+                }
+            }
             "group_names" => {
                 let g = self
                     .host
@@ -312,6 +342,19 @@ impl<'a> Context<'a> {
             *self.facts.borrow_mut() = Some(f);
         }
         self.facts.borrow()
+    }
+
+    /// `ansible_facts`: the facts without their `ansible_` prefix.
+    fn fact_map(&self) -> Option<Value> {
+        let f = self.facts();
+        let facts = f.as_ref()?.as_ref()?;
+        let mut m = Map::new();
+        for (k, v) in facts.as_map() {
+            if let Some(short) = k.strip_prefix("ansible_") {
+                m.insert(short.to_string(), v.clone());
+            }
+        }
+        Some(Value::Object(m))
     }
 
     fn fact_value(&self, name: &str) -> Option<Value> {
@@ -409,6 +452,14 @@ impl<'a> Context<'a> {
             .into());
         }
         let Some((raw, _)) = self.raw(name) else {
+            if name.starts_with("ansible_") && name != "ansible_host" {
+                return Err(Error::MissingFact {
+                    host: self.host.name.to_string(),
+                    fact: name.to_string(),
+                    variable: stack.last().cloned(),
+                }
+                .into());
+            }
             if let Some(iface_var) = name.strip_suffix("_address").filter(|_| {
                 matches!(
                     name,
@@ -465,22 +516,36 @@ impl<'a> Context<'a> {
 
     fn render_str(&self, name: &str, s: &str, stack: &mut Vec<String>) -> crate::Result<Value> {
         let mut vars = Map::new();
+        // A reference that fails stays undefined: the template may not need
+        // it (`a and b` short-circuits, `is defined`, `default()`); if the
+        // template fails, the reference's own error is the better message.
+        let mut first_err = None;
         for ident in identifiers(s) {
             if vars.contains_key(ident) {
                 continue;
             }
-            if self.raw(ident).is_some() {
-                // An undefined reference stays undefined: the template's own
-                // `is defined` / `default()` decide, as in Ansible.
-                match self.resolve(ident, stack) {
-                    Ok(v) => {
-                        vars.insert(ident.to_string(), v);
+            match self.resolve(ident, stack) {
+                Ok(v) => {
+                    vars.insert(ident.to_string(), v);
+                }
+                Err(e) => {
+                    if matches!(&e, crate::Error::Vars(Error::Loop { .. })) {
+                        return Err(e);
                     }
-                    Err(e) => return Err(e),
+                    if self.raw(ident).is_some() || ident.starts_with("ansible_") {
+                        first_err.get_or_insert(e);
+                    }
                 }
             }
         }
-        let out = crate::template::render(name, s, &Value::Object(vars)).map_err(|e| {
+        if let Some(v) = self.fact_map() {
+            vars.entry("ansible_facts").or_insert(v);
+        }
+        let rendered = crate::template::render(name, s, &Value::Object(vars));
+        if let (Err(_), Some(e)) = (&rendered, first_err) {
+            return Err(e);
+        }
+        let out = rendered.map_err(|e| {
             let mut message = e.to_string();
             for (k, v) in &self.inputs.passwords {
                 if let Some(v) = v.as_str().filter(|v| !v.is_empty()) {
