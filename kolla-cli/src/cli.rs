@@ -47,11 +47,15 @@ pub enum Command {
     MergeYaml(commands::yaml::MergeArgs),
     /// Render a Jinja template the way Ansible does.
     Render(commands::yaml::RenderArgs),
+    /// The service catalog: `list`, `show SERVICE`.
+    Catalog(commands::catalog::Args),
+    /// The enabled services of an inventory in deploy waves, placed on hosts (`--format text|json|dot|svg`).
+    Graph(commands::graph::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
 pub fn execute() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(commands::graph::rewrite_args(std::env::args_os()));
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
         Command::Container(args) => commands::container::run(args, cli.format),
@@ -60,6 +64,8 @@ pub fn execute() -> ExitCode {
         Command::Inventory(args) => commands::inventory::run(args, cli.format),
         Command::MergeYaml(args) => commands::yaml::merge(args, cli.format),
         Command::Render(args) => commands::yaml::render(args, cli.format),
+        Command::Catalog(args) => commands::catalog::run(args, cli.format),
+        Command::Graph(args) => commands::graph::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

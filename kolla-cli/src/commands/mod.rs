@@ -1,6 +1,8 @@
 //! One module per subcommand: parse, call kolla-core, print.
 
+pub mod catalog;
 pub mod container;
+pub mod graph;
 pub mod images;
 pub mod inventory;
 pub mod merge_ini;
