@@ -55,6 +55,10 @@ pub enum Command {
     Genpwd(commands::passwords::GenpwdArgs),
     /// Merge an old passwords.yml into a new one as kolla-mergepwd does.
     Mergepwd(commands::passwords::MergepwdArgs),
+    /// The service catalog: `list`, `show SERVICE`.
+    Catalog(commands::catalog::Args),
+    /// The enabled services of an inventory in deploy waves, placed on hosts (`--format text|json|dot|svg`).
+    Graph(commands::graph::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -66,7 +70,7 @@ pub enum Command {
 /// instead of panicking.
 pub fn execute() -> ExitCode {
     quiet_on_broken_pipe();
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(commands::graph::rewrite_args(std::env::args_os()));
     let result = match cli.command {
         Command::Prechecks(args) => commands::prechecks::run(args, cli.format),
         Command::Container(args) => commands::container::run(args, cli.format),
@@ -77,6 +81,8 @@ pub fn execute() -> ExitCode {
         Command::Render(args) => commands::yaml::render(args, cli.format),
         Command::Genpwd(args) => commands::passwords::genpwd(args, cli.format),
         Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
+        Command::Catalog(args) => commands::catalog::run(args, cli.format),
+        Command::Graph(args) => commands::graph::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -111,6 +111,15 @@ pub enum Error {
     /// A passwords file is not a mapping or an SSH key entry is malformed.
     #[error(transparent)]
     Passwords(#[from] crate::passwords::Error),
+    /// The service catalog is invalid or a service name is unknown.
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::Error),
+    /// A per-host variable could not be resolved.
+    #[error(transparent)]
+    Vars(#[from] crate::vars::Error),
+    /// The service graph is inconsistent (cycle, missing dependency, no hosts).
+    #[error(transparent)]
+    Graph(#[from] crate::graph::Error),
 }
 
 impl Error {
@@ -135,13 +144,21 @@ impl Error {
             Error::SetConfigs(_) => "set_configs",
             Error::Engine(_) => "engine",
             Error::Passwords(_) => "config",
+            Error::Catalog(_) => "catalog",
+            Error::Vars(_) => "vars",
+            Error::Graph(_) => "graph",
         }
     }
 
     /// Where in which file the error points, if it points into one.
     pub fn location(&self) -> Option<&Location> {
         match self {
-            Error::Io(_) | Error::Engine(_) | Error::Source(_) => None,
+            Error::Io(_)
+            | Error::Engine(_)
+            | Error::Source(_)
+            | Error::Vars(_)
+            | Error::Graph(_) => None,
+            Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),
             Error::Template(e) => e.location(),

@@ -41,12 +41,14 @@
 
 #[cfg(feature = "runtime")]
 pub mod build;
+pub mod catalog;
 pub mod config_json;
 pub mod container;
 #[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;
 mod fsutil;
+pub mod graph;
 pub mod ini;
 pub mod inventory;
 pub mod passwords;
@@ -56,6 +58,7 @@ pub mod pycompat;
 pub mod set_configs;
 pub mod source;
 pub mod template;
+pub mod vars;
 pub mod yaml;
 
 pub use error::{Error, IoError, Location, Result};

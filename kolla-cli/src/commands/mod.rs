@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
+pub mod catalog;
 pub mod container;
+pub mod graph;
 pub mod images;
 pub mod inventory;
 pub mod merge_ini;

@@ -1,0 +1,188 @@
+use super::*;
+use crate::inventory::Inventory;
+
+fn inv(text: &str) -> Inventory {
+    Inventory::from_ini("inv", text).unwrap()
+}
+
+#[test]
+fn defaults_and_implications() {
+    let inv = inv("[control]\nctl1\n");
+    let hosts = inv.resolve_all();
+    let inputs = Inputs::new().unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    assert!(ctx.get_bool("enable_keystone").unwrap());
+    assert!(
+        ctx.get_bool("enable_placement").unwrap(),
+        "placement follows nova"
+    );
+    assert!(!ctx.get_bool("enable_opensearch").unwrap());
+    assert!(!ctx.get_bool("enable_zaqar").unwrap());
+    assert_eq!(ctx.get("node_config_directory").unwrap(), "/etc/kolla");
+    assert_eq!(ctx.get("openstack_release").unwrap(), "2026.1");
+}
+
+#[test]
+fn precedence_inventory_globals_passwords_extra() {
+    let dir = tempfile::tempdir().unwrap();
+    let globals = dir.path().join("globals.yml");
+    std::fs::write(
+        &globals,
+        "enable_central_logging: yes\nkolla_base_distro: ubuntu\nnetwork_interface: g0\n",
+    )
+    .unwrap();
+    let passwords = dir.path().join("passwords.yml");
+    std::fs::write(
+        &passwords,
+        "database_password: s3cr3tvalue\nnetwork_interface: p0\n",
+    )
+    .unwrap();
+    let inv =
+        inv("[control]\nctl1 network_interface=h0 kolla_base_distro=rocky api_interface=bond0\n");
+    let hosts = inv.resolve_all();
+    let mut inputs = Inputs::new().unwrap();
+    inputs.add_globals(&globals).unwrap();
+    inputs.add_passwords(&passwords).unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    assert_eq!(
+        ctx.get("api_interface").unwrap(),
+        "bond0",
+        "inventory over defaults"
+    );
+    assert_eq!(
+        ctx.get("kolla_base_distro").unwrap(),
+        "ubuntu",
+        "globals over inventory"
+    );
+    assert_eq!(
+        ctx.get("network_interface").unwrap(),
+        "p0",
+        "passwords over globals"
+    );
+    assert!(
+        ctx.get_bool("enable_opensearch").unwrap(),
+        "central logging implies opensearch"
+    );
+    assert_eq!(
+        ctx.explain("database_password").unwrap(),
+        (Layer::Passwords, Value::String("<secret>".into()))
+    );
+    let mut inputs2 = inputs.clone();
+    inputs2.add_extra("network_interface=e0").unwrap();
+    let ctx = inputs2.context(&hosts[0]);
+    assert_eq!(
+        ctx.get("network_interface").unwrap(),
+        "e0",
+        "-e over everything"
+    );
+}
+
+#[test]
+fn secrets_never_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwords = dir.path().join("passwords.yml");
+    std::fs::write(&passwords, "keystone_admin_password: hunter2hunter2\n").unwrap();
+    let inv = inv("[control]\nctl1\n");
+    let hosts = inv.resolve_all();
+    let mut inputs = Inputs::new().unwrap();
+    inputs.add_passwords(&passwords).unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    let err = ctx
+        .eval("{{ keystone_admin_password + undefined_thing }}")
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("hunter2hunter2"), "{err}");
+    let err = ctx
+        .eval("{{ keystone_admin_password | int + 'x' }}")
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("hunter2hunter2"), "{err}");
+}
+
+#[test]
+fn facts_from_cache_and_missing_fact_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ctl1"),
+        r#"{"ansible_hostname": "ctl1", "ansible_eth0": {"ipv4": {"address": "10.0.0.11"}}, "ansible_processor_vcpus": 8}"#,
+    )
+    .unwrap();
+    let inv = inv("[control]\nctl1\nctl2\nctl3 api_interface_address=10.0.0.13\n");
+    let hosts = inv.resolve_all();
+    let mut inputs = Inputs::new().unwrap();
+    inputs.set_facts_dir(dir.path());
+    inputs.add_extra("api_interface=eth0").unwrap();
+    let c1 = inputs.context(&hosts[0]);
+    assert_eq!(c1.get("api_interface_address").unwrap(), "10.0.0.11");
+    assert_eq!(c1.get("ansible_processor_vcpus").unwrap(), 8);
+    let c2 = inputs.context(&hosts[1]);
+    let err = c2.get("api_interface_address").unwrap_err().to_string();
+    assert!(
+        err.contains("host ctl2") && err.contains("ansible_eth0.ipv4.address"),
+        "{err}"
+    );
+    let err = c2.fact("ansible_memtotal_mb").unwrap_err().to_string();
+    assert!(
+        err.contains("host ctl2") && err.contains("ansible_memtotal_mb"),
+        "{err}"
+    );
+    let c3 = inputs.context(&hosts[2]);
+    assert_eq!(
+        c3.get("api_interface_address").unwrap(),
+        "10.0.0.13",
+        "host var wins"
+    );
+}
+
+#[test]
+fn local_host_reads_this_machine() {
+    let inv = inv("[control]\nlocalhost ansible_connection=local\n");
+    let hosts = inv.resolve_all();
+    let inputs = Inputs::new().unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    assert!(ctx.is_local());
+    let cpus = ctx.fact("ansible_processor_vcpus").unwrap();
+    assert!(cpus.as_u64().unwrap() >= 1);
+    assert!(ctx.fact("ansible_memtotal_mb").unwrap().as_u64().unwrap() > 0);
+    assert!(!ctx
+        .fact("ansible_hostname")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .is_empty());
+    let mut inputs = Inputs::new().unwrap();
+    inputs.add_extra("api_interface=lo").unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    assert_eq!(ctx.get("api_interface_address").unwrap(), "127.0.0.1");
+}
+
+#[test]
+fn reference_loops_are_errors() {
+    let inv = inv("[control]\nctl1 a='{{ b }}' b='{{ a }}'\n");
+    let hosts = inv.resolve_all();
+    let inputs = Inputs::new().unwrap();
+    let err = inputs.context(&hosts[0]).get("a").unwrap_err().to_string();
+    assert!(
+        err.contains("refers to itself") && err.contains("a -> b -> a"),
+        "{err}"
+    );
+}
+
+#[test]
+fn flags_render_through_the_template_engine() {
+    let inv = inv("[control]\nctl1\n");
+    let hosts = inv.resolve_all();
+    let mut inputs = Inputs::new().unwrap();
+    inputs.add_extra("enable_cells=yes").unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    use crate::catalog::Flag;
+    assert!(ctx.flag(&Flag::Expr("{{ enable_cells }}".into())).unwrap());
+    assert!(!ctx
+        .flag(&Flag::Expr(
+            "{{ enable_cells | bool and enable_zaqar | bool }}".into()
+        ))
+        .unwrap());
+    assert!(ctx
+        .flag(&Flag::Expr("{{ 'control' in group_names }}".into()))
+        .unwrap());
+}
