@@ -4,6 +4,7 @@
 
 use pyo3::prelude::*;
 
+mod catalog;
 mod config;
 mod engine;
 mod errors;
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     config::register(m)?;
     inventory::register(m)?;
     passwords::register(m)?;
+    catalog::register(m)?;
     Ok(())
 }

@@ -37,7 +37,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.command {
         Sub::List => {
-            let entries: Vec<serde_json::Value> = catalog.services().iter().map(entry).collect();
+            let entries: Vec<serde_json::Value> = catalog.services().iter().map(Service::summary).collect();
             match format {
                 Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?,
                 Format::Text => {
@@ -71,31 +71,6 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One `catalog list --format json` entry.
-fn entry(s: &Service) -> serde_json::Value {
-    let mut depends_on: Vec<&str> = s
-        .depends_on
-        .hard
-        .iter()
-        .chain(&s.depends_on.soft)
-        .map(String::as_str)
-        .collect();
-    depends_on.sort_unstable();
-    serde_json::json!({
-        "service": s.service,
-        "aliases": s.aliases,
-        "description": s.description,
-        "containers": s.containers.iter().map(|c| serde_json::json!({
-            "name": c.name,
-            "key": c.key,
-            "group": c.group,
-            "image": c.image,
-        })).collect::<Vec<_>>(),
-        "depends_on": depends_on,
-        "hard_depends_on": s.depends_on.hard,
-    })
 }
 
 fn show_text(s: &Service) -> String {

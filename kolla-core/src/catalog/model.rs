@@ -258,4 +258,31 @@ impl Service {
             .iter()
             .find(|c| c.name == name || c.key == name)
     }
+
+    /// The short form `kolla catalog list --format json` prints (and
+    /// `kolla_rs.Catalog.list()` returns): name, aliases, description,
+    /// containers (name, key, group, image), all and hard dependencies.
+    pub fn summary(&self) -> serde_json::Value {
+        let mut depends_on: Vec<&str> = self
+            .depends_on
+            .hard
+            .iter()
+            .chain(&self.depends_on.soft)
+            .map(String::as_str)
+            .collect();
+        depends_on.sort_unstable();
+        serde_json::json!({
+            "service": self.service,
+            "aliases": self.aliases,
+            "description": self.description,
+            "containers": self.containers.iter().map(|c| serde_json::json!({
+                "name": c.name,
+                "key": c.key,
+                "group": c.group,
+                "image": c.image,
+            })).collect::<Vec<_>>(),
+            "depends_on": depends_on,
+            "hard_depends_on": self.depends_on.hard,
+        })
+    }
 }

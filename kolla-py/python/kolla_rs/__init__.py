@@ -12,15 +12,19 @@ from . import _native
 from .engine import ContainerEngine
 from .config import explain_ini, explain_ini_texts, merge_ini, merge_ini_texts
 from ._errors import (
+    CatalogError,
     ConfigMergeError,
     EngineError,
+    GraphError,
     InventoryError,
     IoError,
     KollaError,
     SetConfigsError,
     TemplateError,
+    VarsError,
     YamlError,
 )
+from .catalog import Catalog, Context, Graph
 from .inventory import Inventory
 from .passwords import genpwd, mergepwd
 from .templating import merge_yaml, merge_yaml_texts, render_template
@@ -29,15 +33,21 @@ __version__: str = _native.__version__
 
 __all__ = [
     "__version__",
+    "Catalog",
+    "CatalogError",
     "ConfigMergeError",
+    "Context",
     "ContainerEngine",
     "EngineError",
+    "Graph",
+    "GraphError",
     "Inventory",
     "InventoryError",
     "IoError",
     "KollaError",
     "SetConfigsError",
     "TemplateError",
+    "VarsError",
     "YamlError",
     "explain_ini",
     "explain_ini_texts",

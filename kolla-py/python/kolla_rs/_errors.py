@@ -75,6 +75,27 @@ class SetConfigsError(KollaError):
     kind = "set_configs"
 
 
+class CatalogError(KollaError):
+    """The service catalog is invalid or a service name is unknown (the
+    message names the closest known service)."""
+
+    kind = "catalog"
+
+
+class VarsError(KollaError):
+    """A host's variable could not be resolved: a fact nobody gave, a
+    variable that refers to itself, a template that fails to render."""
+
+    kind = "vars"
+
+
+class GraphError(KollaError):
+    """The service graph is inconsistent: a cycle, a hard dependency
+    disabled, a group without hosts."""
+
+    kind = "graph"
+
+
 _BY_KIND: dict[str, type[KollaError]] = {
     cls.kind: cls
     for cls in (
@@ -85,6 +106,9 @@ _BY_KIND: dict[str, type[KollaError]] = {
         InventoryError,
         EngineError,
         SetConfigsError,
+        CatalogError,
+        VarsError,
+        GraphError,
     )
 }
 

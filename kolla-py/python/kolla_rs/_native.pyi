@@ -28,6 +28,9 @@ __all__ = [
     "inventory_source_model_json",
     "genpwd_json",
     "mergepwd_json",
+    "Catalog",
+    "Graph",
+    "Context",
 ]
 
 __version__: str
@@ -204,3 +207,96 @@ class ContainerEngine:
 
     def ps_json(self, /) -> str:
         """The kolla containers (name, image, state, health) as JSON text."""
+
+
+# --- Catalog, graph, per-host Context (src/catalog.rs) --------------------------------
+
+
+@final
+class Catalog:
+    """The service catalog. No constructor: use :meth:`load`."""
+
+    @staticmethod
+    def load(override_dir: str | os.PathLike[str] | None = None) -> Catalog:
+        """The embedded catalog, with the service files of ``override_dir`` on top."""
+
+    def names(self, /) -> list[str]:
+        """Every service name, sorted."""
+
+    def canonical(self, /, name: str) -> str | None:
+        """The canonical name of a service or alias, if known."""
+
+    def get_json(self, /, name: str) -> str:
+        """One service in full (``kolla catalog show --format json``), as JSON text."""
+
+    def list_json(self, /) -> str:
+        """Every service's summary (``kolla catalog list --format json``), as JSON text."""
+
+
+@final
+class Graph:
+    """The service graph of an inventory. No constructor: use :meth:`build`."""
+
+    @staticmethod
+    def build(
+        inventory: list[str],
+        globals: str | os.PathLike[str] | None = None,
+        passwords: str | os.PathLike[str] | None = None,
+        extra: list[str] = ...,
+        facts: str | os.PathLike[str] | None = None,
+        catalog_dir: str | os.PathLike[str] | None = None,
+        services: list[str] = ...,
+    ) -> Graph:
+        """Builds the graph like ``kolla graph`` with the same options."""
+
+    @property
+    def waves(self) -> list[list[str]]:
+        """The deploy waves: lists of service names."""
+
+    def placement_json(self, /) -> str:
+        """Service to hosts, as JSON text."""
+
+    def to_json(self, /) -> str:
+        """The ``kolla graph --format json`` document, as JSON text."""
+
+    def to_dot(self, /) -> str:
+        """The ``kolla graph --format dot`` text."""
+
+    def to_text(self, /) -> str:
+        """The ``kolla graph`` text."""
+
+
+@final
+class Context:
+    """One inventory host's variables. No constructor: use :meth:`build`."""
+
+    @staticmethod
+    def build(
+        inventory: list[str],
+        host: str,
+        globals: str | os.PathLike[str] | None = None,
+        passwords: str | os.PathLike[str] | None = None,
+        extra: list[str] = ...,
+        facts: str | os.PathLike[str] | None = None,
+    ) -> Context:
+        """The Context of ``host`` in the inventory."""
+
+    @property
+    def host(self) -> str:
+        """The inventory host name."""
+
+    @property
+    def group_names(self) -> list[str]:
+        """The host's ``group_names``."""
+
+    def is_secret(self, /, name: str) -> bool:
+        """Whether ``name`` comes from ``passwords.yml``."""
+
+    def get_json(self, /, name: str) -> str:
+        """The rendered value of ``name``, as JSON text."""
+
+    def eval_json(self, /, expr: str) -> str:
+        """A Jinja expression rendered against the host's variables, as JSON text."""
+
+    def explain_json(self, /, name: str) -> str | None:
+        """``{"layer", "value"}`` as JSON text (secrets as ``<secret>``), or None."""
