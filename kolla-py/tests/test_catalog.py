@@ -161,6 +161,7 @@ def test_services_narrows_the_graph_to_them_and_their_dependencies():
     names = {s for w in g.waves for s in w}
     assert "memcached" in names
     assert "nova" not in names
+    assert kolla_rs.Graph(MULTINODE, services="memcached").waves == g.waves
 
 
 def test_a_disabled_hard_dependency_raises_graph_error():

@@ -37,7 +37,8 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.command {
         Sub::List => {
-            let entries: Vec<serde_json::Value> = catalog.services().iter().map(Service::summary).collect();
+            let entries: Vec<serde_json::Value> =
+                catalog.services().iter().map(Service::summary).collect();
             match format {
                 Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&entries)?)?,
                 Format::Text => {

@@ -21,8 +21,9 @@ def _opt_path(p: PathLike | None) -> str | None:
     return None if p is None else os.fspath(p)
 
 
-def _extra(extra_vars: str | Iterable[str]) -> list[str]:
-    return [extra_vars] if isinstance(extra_vars, str) else list(extra_vars)
+def _strs(items: str | Iterable[str]) -> list[str]:
+    """One string or several, as a list (a lone string is not split into characters)."""
+    return [items] if isinstance(items, str) else list(items)
 
 
 class Catalog:
@@ -88,7 +89,7 @@ class Graph:
     ``globals`` (``--globals``), ``passwords`` (``--passwords``),
     ``extra_vars`` (``-e``, one string or several, later wins), ``facts``
     (``--facts DIR``), ``catalog_dir`` (``--catalog-dir``), ``services``
-    (``--services``: only these and what they depend on).
+    (``--services``: only these, one name or several, and what they depend on).
 
     Raises :class:`kolla_rs.GraphError` (a cycle, a hard dependency
     disabled, a group without hosts), :class:`kolla_rs.VarsError` (a
@@ -107,16 +108,16 @@ class Graph:
         extra_vars: str | Iterable[str] = (),
         facts: PathLike | None = None,
         catalog_dir: PathLike | None = None,
-        services: Iterable[str] = (),
+        services: str | Iterable[str] = (),
     ) -> None:
         self._inner = _native.Graph.build(
             _paths(inventory),
             _opt_path(globals),
             _opt_path(passwords),
-            _extra(extra_vars),
+            _strs(extra_vars),
             _opt_path(facts),
             _opt_path(catalog_dir),
-            list(services),
+            _strs(services),
         )
 
     @property
@@ -174,7 +175,7 @@ class Context:
             host,
             _opt_path(globals),
             _opt_path(passwords),
-            _extra(extra_vars),
+            _strs(extra_vars),
             _opt_path(facts),
         )
 

@@ -57,6 +57,44 @@ def public_api(tmp: pathlib.Path) -> None:
     assert_type(engine.facts("get_containers", ["k"], all=True), dict[str, Any])
     assert_type(engine.ps(), list[dict[str, str]])
 
+    cat = kolla_rs.Catalog()
+    assert_type(kolla_rs.Catalog(override_dir=tmp / "catalog"), kolla_rs.Catalog)
+    assert_type(cat.names(), list[str])
+    assert_type(cat.services(), list[str])
+    assert_type(cat.canonical("loadbalancer"), str | None)
+    assert_type(cat.get("nova"), dict[str, Any])
+    assert_type(cat.list(), list[dict[str, Any]])
+    assert_type("nova" in cat, bool)
+    assert_type(len(cat), int)
+
+    graph = kolla_rs.Graph(
+        ["multinode", tmp / "extra"],
+        globals=tmp / "globals.yml",
+        passwords="passwords.yml",
+        extra_vars=["enable_nova=yes"],
+        facts=tmp / "facts",
+        catalog_dir=None,
+        services=["nova"],
+    )
+    assert_type(kolla_rs.Graph("multinode", extra_vars="enable_nova=yes"), kolla_rs.Graph)
+    assert_type(graph.waves, list[list[str]])
+    assert_type(graph.placement, dict[str, list[str]])
+    assert_type(graph.to_json(), dict[str, Any])
+    assert_type(graph.to_dot(), str)
+    assert_type(graph.to_text(), str)
+
+    ctx = kolla_rs.Context("multinode", "control01", passwords=tmp / "passwords.yml", facts="facts")
+    assert_type(ctx, kolla_rs.Context)
+    assert_type(ctx.host, str)
+    assert_type(ctx.group_names, list[str])
+    assert_type(ctx.is_secret("database_password"), bool)
+    assert_type(ctx.get("enable_nova"), Any)
+    assert_type(ctx.eval("{{ enable_nova | bool }}"), Any)
+    assert_type(ctx.explain("enable_nova"), dict[str, Any] | None)
+    assert_type(kolla_rs.Graph("multinode", services="nova"), kolla_rs.Graph)
+    kolla_rs.Graph("multinode", services=3)  # type: ignore[arg-type]
+    kolla_rs.Context("multinode")  # type: ignore[call-arg]
+
     kolla_rs.merge_ini_texts("[a]\n", whitespace=True)
     assert_type(kolla_rs.genpwd(tmp / "passwords.yml"), dict[str, Any])
     assert_type(kolla_rs.mergepwd("old.yml", None, tmp / "final.yml", clean=True), dict[str, Any])
@@ -80,6 +118,9 @@ def errors() -> None:
         assert_type(e, kolla_rs.IoError | kolla_rs.TemplateError | kolla_rs.InventoryError)
     except (kolla_rs.EngineError, kolla_rs.SetConfigsError) as e:
         assert isinstance(e, kolla_rs.KollaError)
+    except (kolla_rs.CatalogError, kolla_rs.VarsError, kolla_rs.GraphError) as e:
+        assert_type(e, kolla_rs.CatalogError | kolla_rs.VarsError | kolla_rs.GraphError)
+        assert_type(e.kind, str)
     err = kolla_rs.KollaError("m", kind="k", path="p", line=1, column=2)
     assert_type(err, kolla_rs.KollaError)
 
@@ -120,6 +161,32 @@ def native_module() -> None:
     assert_type(engine.run_action_json("{}"), str)
     assert_type(engine.facts_json("get_containers", ["k"], all=False), str)
     assert_type(engine.ps_json(), str)
+
+    cat = _native.Catalog.load(None)
+    assert_type(_native.Catalog.load("catalog"), _native.Catalog)
+    assert_type(cat.names(), list[str])
+    assert_type(cat.canonical("heka"), str | None)
+    assert_type(cat.get_json("nova"), str)
+    assert_type(cat.list_json(), str)
+
+    graph = _native.Graph.build(["multinode"], "globals.yml", None, ["a=1"], None, None, ["nova"])
+    assert_type(graph, _native.Graph)
+    assert_type(_native.Graph.build(["multinode"], services=["nova"]), _native.Graph)
+    assert_type(graph.waves, list[list[str]])
+    assert_type(graph.placement_json(), str)
+    assert_type(graph.to_json(), str)
+    assert_type(graph.to_dot(), str)
+    assert_type(graph.to_text(), str)
+
+    ctx = _native.Context.build(["multinode"], "control01", None, "passwords.yml", [], "facts")
+    assert_type(ctx, _native.Context)
+    assert_type(ctx.host, str)
+    assert_type(ctx.group_names, list[str])
+    assert_type(ctx.is_secret("x"), bool)
+    assert_type(ctx.get_json("x"), str)
+    assert_type(ctx.eval_json("{{ x }}"), str)
+    assert_type(ctx.explain_json("x"), str | None)
+    _native.Graph.build("multinode")  # type: ignore[arg-type]
 
     _native.merge_ini_texts(["[a]\n"])  # type: ignore[list-item]
     engine.facts_json("get_containers", "k")  # type: ignore[arg-type]
