@@ -81,3 +81,18 @@ fn unknown_image_names_fail_with_the_name() {
         "{stderr}"
     );
 }
+
+/// Stand-in images are for the Docker daemon; `--engine memory` says so.
+#[test]
+fn standin_on_the_memory_engine_is_refused_clearly() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kolla"))
+        .args(["images", "standin", "--engine", "memory", "keystone"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("kolla images standin needs a real engine") && err.contains("--engine docker"),
+        "{err}"
+    );
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use kolla_core::build::standin::{self, StandinBuild};
-use kolla_core::engine::{self, DockerEngine};
+use kolla_core::engine;
 
 use crate::cli::Format;
 
@@ -42,14 +42,20 @@ pub struct StandinArgs {
     /// Kolla image names (`nova-api`, `keystone`, ...).
     #[arg(value_name = "IMAGE")]
     pub images: Vec<String>,
+    #[command(flatten)]
+    pub engine: super::EngineArgs,
 }
 
 /// Builds the images and prints their references.
 pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     let ImagesCommand::Standin(a) = args.command;
+    a.engine.require_real(
+        "kolla images standin",
+        "images are built for the Docker daemon, where containers will run them",
+    )?;
     let rt = super::runtime()?;
+    let engine = rt.block_on(a.engine.connect())?;
     let built = rt.block_on(async {
-        let engine = DockerEngine::connect().await?;
         let opts = StandinBuild {
             namespace: a.namespace,
             tag: a.tag,
@@ -63,7 +69,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
                 None => standin::find_static_set_configs()?,
             },
         };
-        standin::build(&engine, &opts).await
+        standin::build(engine.as_ref(), &opts).await
     });
     let built = built.map_err(kolla_core::Error::from)?;
     match format {
