@@ -128,7 +128,7 @@ fn merge_yaml_errors_carry_file_and_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("b.yml:2: Failure merging key `y` in dictionary `{'y': [1, 2]}`. Expecting a list, but received: `three`, which is of type: `<class 'str'>`"),
+        err.contains("b.yml:2:1: Failure merging key `y` in dictionary `{'y': [1, 2]}`. Expecting a list, but received: `three`, which is of type: `<class 'str'>`"),
         "{err}"
     );
     // JSON errors name the kind, path and line.
