@@ -647,6 +647,9 @@ pub fn load_node(origin: &str, text: &str) -> Result<Node, Error> {
     Ok(b.root.unwrap_or(Node::Null))
 }
 
+/// A key, its value and the key's 1-based line and column.
+type Pair = (Node, Node, (usize, usize));
+
 enum Frame {
     Seq {
         anchor: usize,
@@ -655,8 +658,8 @@ enum Frame {
     Map {
         anchor: usize,
         /// Pairs from `<<` merge keys, each with its line and column.
-        merged: Vec<Vec<(Node, Node, (usize, usize))>>,
-        own: Vec<(Node, Node, (usize, usize))>,
+        merged: Vec<Vec<Pair>>,
+        own: Vec<Pair>,
         key: Option<(Node, (usize, usize), bool)>,
     },
 }
