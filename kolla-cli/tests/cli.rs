@@ -134,3 +134,21 @@ fn a_closed_pipe_ends_the_command_quietly() {
         );
     }
 }
+
+/// Prechecks run a probe container: on the memory engine they cannot, and
+/// say so instead of failing half-way.
+#[test]
+fn prechecks_on_the_memory_engine_say_they_need_a_real_engine() {
+    let out = kolla()
+        .args(["prechecks", "--engine", "memory"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("kolla prechecks needs a real engine")
+            && err.contains("probe container")
+            && err.contains("--engine docker"),
+        "{err}"
+    );
+}

@@ -259,3 +259,59 @@ fn help_lists_the_actions_spec_documents_params_and_text_is_text() {
     );
     assert!(text.contains("comparison_failures: [{"), "{text}");
 }
+
+/// `--engine memory` runs actions on the in-memory engine: no Docker
+/// needed, and the engine lives for this one command.
+#[test]
+fn engine_memory_runs_actions_in_process() {
+    let out = kolla_json(&[
+        "container",
+        "--engine",
+        "memory",
+        "create_volume",
+        "--name",
+        "kolla_rs_mem_v",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(json_of(&out)["changed"], true);
+    // A fresh process, a fresh engine: nothing from the last command.
+    let out = kolla_json(&[
+        "container",
+        "--engine",
+        "memory",
+        "facts",
+        "--facts-action",
+        "get_volumes",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["changed"], false, "{v}");
+    assert!(!v.to_string().contains("kolla_rs_mem_v"), "{v}");
+    // The memory engine answers as the memory engine: its endpoint, its
+    // (empty) registry.
+    let out = kolla_json(&[
+        "container",
+        "--engine",
+        "memory",
+        "start_container",
+        "--name",
+        "kolla_rs_mem_c",
+        "--image",
+        "kolla-rs-test/absent:1",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = json_of(&out);
+    assert_eq!(v["failed"], true, "{v}");
+    assert_eq!(v["endpoint"], "memory://", "{v}");
+    let out = kolla_json(&["container", "--engine", "memory", "ps"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(json_of(&out), serde_json::json!([]));
+}
+
+#[test]
+fn engine_choice_is_checked() {
+    let out = kolla(&["container", "--engine", "podman", "ps"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("possible values: docker, memory"), "{err}");
+}

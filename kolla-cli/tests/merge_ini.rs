@@ -96,7 +96,7 @@ fn dest_is_written_atomically_with_mode_and_untouched_on_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("bad.conf:2: at line 2, No ':' or '=' found in assignment: 'oops'"),
+        stderr.contains("bad.conf:2:1: at line 2, No ':' or '=' found in assignment: 'oops'"),
         "{stderr}"
     );
     assert_eq!(fs::read_to_string(&dest).unwrap(), "[a]\nk = 1\n\n");

@@ -42,6 +42,14 @@ fn merge_yaml_end_to_end_matches_upstream() {
         text(&out.stdout),
         "a:\n  extra: \"caf\\xE9\"\n  list:\n  - 1\n  - 2\n  - 3\n  name: n1\nb: 5\n"
     );
+    // Skipping is what the plugin does; on the command line it is said.
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "skipped {}: No such file or directory (os error 2) (--strict makes this an error)\n",
+            missing.display()
+        )
+    );
 
     // --strict: the missing source is an error naming it; nothing is written.
     let dest = dir.path().join("out.yml");
@@ -128,7 +136,7 @@ fn merge_yaml_errors_carry_file_and_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("b.yml:2: Failure merging key `y` in dictionary `{'y': [1, 2]}`. Expecting a list, but received: `three`, which is of type: `<class 'str'>`"),
+        err.contains("b.yml:2:1: Failure merging key `y` in dictionary `{'y': [1, 2]}`. Expecting a list, but received: `three`, which is of type: `<class 'str'>`"),
         "{err}"
     );
     // JSON errors name the kind, path and line.
@@ -356,6 +364,18 @@ fn merge_yaml_skips_unreadable_sources_like_the_plugin() {
     // Root reads the mode-000 file (so does upstream's os.access for root).
     let want = if root { "a: 3\nc: 2\n" } else { "a: 1\nc: 2\n" };
     assert_eq!(text(&out.stdout), want);
+    // Each skipped source is named on stderr, in order.
+    let err = text(&out.stderr);
+    let named: Vec<&str> = err
+        .lines()
+        .map(|l| l.strip_prefix("skipped ").unwrap_or(l))
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    let mut want = vec![through_file.to_str().unwrap(), looped.to_str().unwrap()];
+    if !root {
+        want.push(no_read.to_str().unwrap());
+    }
+    assert_eq!(named, want, "{err}");
 
     // --strict refuses them, naming the first.
     let out = kolla(&[

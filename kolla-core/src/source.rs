@@ -233,7 +233,37 @@ pub fn merge_yaml_files<P: AsRef<Path>>(
     opts: &crate::yaml::merge::MergeOptions,
     pipeline: &Pipeline<'_>,
 ) -> crate::Result<String> {
+    merge_yaml_files_reporting(paths, opts, pipeline).map(|(text, _)| text)
+}
+
+/// [`merge_yaml_files`], also returning the sources skipped (missing or
+/// unreadable, with [`Missing::Skip`]), in order, so a caller can say so.
+///
+/// ```
+/// let dir = tempfile::tempdir().unwrap();
+/// let a = dir.path().join("a.yml");
+/// std::fs::write(&a, "a: 1\n").unwrap();
+/// let missing = dir.path().join("missing.yml");
+/// let vars = serde_json::json!({});
+/// let (out, skipped) = kolla_core::source::merge_yaml_files_reporting(
+///     &[a, missing.clone()],
+///     &Default::default(),
+///     &kolla_core::source::Pipeline { vars: &vars, search_path: &[], missing: Default::default() },
+/// ).unwrap();
+/// assert_eq!(out, "a: 1\n");
+/// assert_eq!(skipped.len(), 1);
+/// assert_eq!(skipped[0].path, missing.display().to_string());
+/// ```
+///
+/// # Errors
+/// As [`merge_yaml_files`].
+pub fn merge_yaml_files_reporting<P: AsRef<Path>>(
+    paths: &[P],
+    opts: &crate::yaml::merge::MergeOptions,
+    pipeline: &Pipeline<'_>,
+) -> crate::Result<(String, Vec<Skipped>)> {
     use crate::yaml::node::{load_node, Node};
+    let mut skipped = Vec::new();
     let acc = Node::new_map();
     let Node::Map(acc_map) = &acc else {
         unreachable!("new_map is a map")
@@ -241,17 +271,19 @@ pub fn merge_yaml_files<P: AsRef<Path>>(
     // One source at a time, as the plugin reads, renders, loads and merges
     // each before the next: the first failing source is the one reported.
     for path in paths {
-        let (sources, _) = read_sources(std::slice::from_ref(path), pipeline)?;
+        let (sources, skips) = read_sources(std::slice::from_ref(path), pipeline)?;
+        skipped.extend(skips);
         for s in &sources {
             let doc = load_node(&s.path, &s.text)?;
             crate::yaml::merge::merge_document(acc_map, &s.path, &doc, opts.extend_lists)?;
         }
     }
-    Ok(crate::yaml::dump::dump(
+    let text = crate::yaml::dump::dump(
         &acc,
         &crate::yaml::dump::DumpOptions {
             width: opts.yaml_width,
             ..Default::default()
         },
-    ))
+    );
+    Ok((text, skipped))
 }

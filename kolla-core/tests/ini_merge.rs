@@ -166,7 +166,7 @@ fn sources_are_rendered_before_parsing() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}:2: at line 2, No ':' or '=' found in assignment: 'oops'",
+            "{}:2:1: at line 2, No ':' or '=' found in assignment: 'oops'",
             b.display()
         )
     );

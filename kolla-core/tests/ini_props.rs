@@ -158,7 +158,10 @@ proptest! {
                 prop_assert_eq!(&loc.path, name);
                 let lines = t.strip_suffix('\n').unwrap_or(t).split('\n').count();
                 prop_assert!(loc.line >= 1 && loc.line <= lines, "line {} of {}", loc.line, lines);
-                let prefix = format!("{name}:{0}: at line {0}, ", loc.line);
+                let column = loc.column.expect("a parse error has a column");
+                let width = t.split('\n').nth(loc.line - 1).map_or(0, |l| l.chars().count());
+                prop_assert!(column >= 1 && column <= width.max(1), "column {} of {}", column, width);
+                let prefix = format!("{name}:{0}:{column}: at line {0}, ", loc.line);
                 prop_assert!(e.to_string().starts_with(&prefix), "{}", e);
                 return Ok(());
             }

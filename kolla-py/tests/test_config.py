@@ -47,9 +47,10 @@ def test_golden_case_files_and_texts(case: Path):
             call()
         err = info.value
         assert err.kind == "config"
-        rel, line, _ = want_err.split(":", 2)
+        rel, line, column, _ = want_err.split(":", 3)
         assert err.path == str(case / rel)
         assert err.line == int(line)
+        assert err.column == int(column)
         assert str(err) == f"{case}/{want_err}"
         assert upstream_message(err) == want_err.split(": ", 1)[1]
 

@@ -41,3 +41,26 @@ def test_a_module_without_kolla_rs_on_the_target_says_what_to_do() -> None:
         assert result["failed"] is True
         assert "kolla_rs" in result["msg"] and "ansible_python_interpreter=" in result["msg"]
         assert module in result["msg"]
+
+
+def test_a_real_playbook_on_a_target_without_kolla_rs_says_what_to_do(run_playbook, tmp_path: Path) -> None:
+    # A target Python with neither kolla_rs nor anything else installed.
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    bare_python = bare / "bin" / "python"
+    assert subprocess.run([str(bare_python), "-c", "import kolla_rs"], capture_output=True).returncode == 1
+    run = run_playbook(
+        "front_door_no_kolla_rs.yml",
+        {"controller_python": sys.executable},
+        "-e",
+        f"ansible_python_interpreter={bare_python}",
+    )
+    assert run.returncode == 0, run
+    results = json.loads((tmp_path / "results.json").read_text())
+    for module, result in results.items():
+        assert result["failed"] is True, (module, result)
+        msg = result["msg"]
+        assert msg.startswith(f"{module} runs on the target host and needs the kolla_rs Python package"), msg
+        assert f"{bare_python} cannot import it" in msg, msg
+        assert "ansible_python_interpreter=" in msg, msg
+        assert "Traceback" not in json.dumps(result), result

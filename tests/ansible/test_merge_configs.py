@@ -57,7 +57,7 @@ def test_golden_cases_byte_exact_idempotent_and_check_mode(run_playbook, tmp_pat
             assert stat.S_IMODE(out.stat().st_mode) == 0o640, case.name
         else:
             want = (case / "expected.err").read_text().rstrip("\n")
-            rel, line, message = want.split(":", 2)
+            rel, line, column, message = want.split(":", 3)
             assert res["failed"] is True, (case.name, res)
             # Ansible 2.19 words a raised error as "Task failed: <error>", for
             # upstream's plugin as for ours.
@@ -141,7 +141,7 @@ def test_corner_cases(run_playbook, tmp_path: Path, sources: Path, monkeypatch):
     assert b["failed"] is True
     # Upstream (2.19.14) says "at line 5" here: it counts lines across sources.
     assert b["msg"] == "Task failed: at line 3, No ':' or '=' found in assignment: 'broken line'"
-    assert f"merge_configs: {sources / 'broken.conf'}:3: not valid INI" in run.stdout + run.stderr
+    assert f"merge_configs: {sources / 'broken.conf'}:3:1: not valid INI" in run.stdout + run.stderr
     assert not (tmp_path / "broken-out.conf").exists()
 
     u = res["undefined"]

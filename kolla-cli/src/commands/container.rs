@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use kolla_core::container::params::{ansible_argument_spec, ACTIONS};
-use kolla_core::engine::{action, facts, DockerEngine};
+use kolla_core::engine::{action, facts, ContainerEngine};
 use serde_json::{json, Map, Value};
 
 use crate::cli::Format;
@@ -67,6 +67,8 @@ pub struct Args {
     /// get_containers_env, get_containers_names, get_volumes).
     #[arg(long, default_value = "get_containers")]
     pub facts_action: String,
+    #[command(flatten)]
+    pub engine: super::EngineArgs,
 }
 
 fn action_parser() -> clap::builder::PossibleValuesParser {
@@ -91,19 +93,18 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     }
     let rt = super::runtime()?;
     rt.block_on(async move {
-        let engine = DockerEngine::connect()
-            .await
-            .map_err(kolla_core::Error::from)?;
+        let engine = args.engine.connect().await?;
+        let engine = engine.as_ref();
         match args.action.as_str() {
-            "ps" => ps(&engine, format).await,
+            "ps" => ps(engine, format).await,
             "facts" => {
-                let r = facts::container_facts(&engine, &args.facts_action, &args.names, args.all)
-                    .await;
+                let r =
+                    facts::container_facts(engine, &args.facts_action, &args.names, args.all).await;
                 print_result(&r, format)
             }
             _ => {
                 let params = module_args(&args)?;
-                let r = action::run_action(&engine, &params).await;
+                let r = action::run_action(engine, &params).await;
                 print_result(&r, format)
             }
         }
@@ -180,7 +181,7 @@ fn module_args(args: &Args) -> anyhow::Result<Map<String, Value>> {
     Ok(params)
 }
 
-async fn ps(engine: &DockerEngine, format: Format) -> anyhow::Result<ExitCode> {
+async fn ps(engine: &dyn ContainerEngine, format: Format) -> anyhow::Result<ExitCode> {
     let rows = facts::kolla_containers(engine)
         .await
         .map_err(kolla_core::Error::from)?;

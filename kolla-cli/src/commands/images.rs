@@ -2,8 +2,10 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use kolla_core::build::standin::{self, StandinBuild};
-use kolla_core::engine::{self, DockerEngine};
+use kolla_core::engine;
 
 use crate::cli::Format;
 
@@ -36,36 +38,42 @@ pub struct StandinArgs {
     pub busybox: Option<std::path::PathBuf>,
     /// The statically linked kolla_set_configs (default:
     /// $KOLLA_SET_CONFIGS_BIN, next to this program, or the workspace's
-    /// static build).
+    /// static build, which is built now with cargo when missing and this
+    /// program's kolla-rs checkout is still there).
     #[arg(long)]
     pub set_configs: Option<std::path::PathBuf>,
     /// Kolla image names (`nova-api`, `keystone`, ...).
     #[arg(value_name = "IMAGE")]
     pub images: Vec<String>,
+    #[command(flatten)]
+    pub engine: super::EngineArgs,
 }
 
 /// Builds the images and prints their references.
 pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     let ImagesCommand::Standin(a) = args.command;
+    a.engine.require_real(
+        "kolla images standin",
+        "images are built for the Docker daemon, where containers will run them",
+    )?;
     let rt = super::runtime()?;
-    let built = rt.block_on(async {
-        let engine = DockerEngine::connect().await?;
-        let opts = StandinBuild {
-            namespace: a.namespace,
-            tag: a.tag,
-            images: a.images,
-            busybox: match a.busybox {
-                Some(p) => p,
-                None => engine::image::find_static_busybox()?,
-            },
-            set_configs: match a.set_configs {
-                Some(p) => p,
-                None => standin::find_static_set_configs()?,
-            },
-        };
-        standin::build(&engine, &opts).await
-    });
-    let built = built.map_err(kolla_core::Error::from)?;
+    let engine = rt.block_on(a.engine.connect())?;
+    let opts = StandinBuild {
+        namespace: a.namespace,
+        tag: a.tag,
+        images: a.images,
+        busybox: match a.busybox {
+            Some(p) => p,
+            None => engine::image::find_static_busybox().map_err(kolla_core::Error::from)?,
+        },
+        set_configs: match a.set_configs {
+            Some(p) => p,
+            None => static_set_configs()?,
+        },
+    };
+    let built = rt
+        .block_on(standin::build(engine.as_ref(), &opts))
+        .map_err(kolla_core::Error::from)?;
     match format {
         Format::Json => println!("{}", serde_json::json!({ "images": built })),
         Format::Text => {
@@ -75,4 +83,86 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The static `kolla_set_configs` the images carry: found where
+/// [`standin::find_static_set_configs`] looks, or, when this `kolla` was
+/// built from a kolla-rs checkout that is still there, built now with the
+/// same cargo command `scripts/kolla` runs (cargo's progress on stderr).
+fn static_set_configs() -> anyhow::Result<std::path::PathBuf> {
+    let not_found = match standin::find_static_set_configs() {
+        Ok(p) => return Ok(p),
+        Err(e) => e,
+    };
+    let Some(root) = source_checkout(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))) else {
+        return Err(kolla_core::Error::from(not_found).into());
+    };
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    eprintln!(
+        "kolla: building the static kolla_set_configs the stand-in images carry, from {} \
+         (first time: about 2 minutes)",
+        root.display()
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(&cargo)
+        .args(["build", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .args([
+            "-p",
+            "kolla-set-configs",
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            "--profile",
+            "static",
+            "--target-dir",
+        ])
+        .arg(&target_dir)
+        .env("RUSTFLAGS", "-C target-feature=+crt-static")
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .status()
+        .with_context(|| format!("running {}", std::path::Path::new(&cargo).display()))?;
+    if !status.success() {
+        anyhow::bail!(
+            "building the static kolla_set_configs failed ({status}); {}",
+            kolla_core::Error::from(not_found)
+        );
+    }
+    let built = target_dir.join("x86_64-unknown-linux-gnu/static/kolla_set_configs");
+    anyhow::ensure!(
+        built.is_file(),
+        "cargo built kolla-set-configs but {} is not there",
+        built.display()
+    );
+    Ok(built)
+}
+
+/// The kolla-rs checkout `kolla-cli` was built from (the workspace root
+/// above `manifest_dir`), if it is still there.
+fn source_checkout(manifest_dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let root = manifest_dir.parent()?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).ok()?;
+    let ours =
+        manifest.contains("[workspace]") && root.join("kolla-set-configs/Cargo.toml").is_file();
+    ours.then(|| root.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checkout_is_known_only_where_the_workspace_is() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(source_checkout(here).as_deref(), here.parent());
+        let empty = tempfile::tempdir().unwrap();
+        let fake = empty.path().join("kolla-cli");
+        std::fs::create_dir(&fake).unwrap();
+        assert_eq!(source_checkout(&fake), None);
+        // A workspace that is not kolla-rs's is not built from.
+        std::fs::write(empty.path().join("Cargo.toml"), "[workspace]\n").unwrap();
+        assert_eq!(source_checkout(&fake), None);
+    }
 }

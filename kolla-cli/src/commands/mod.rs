@@ -1,8 +1,11 @@
 //! One module per subcommand: parse, call kolla-core, print. The argument
-//! groups several commands share ([`VarArgs`], [`SearchArgs`], [`OutArgs`])
+//! groups several commands share ([`VarArgs`], [`SearchArgs`], [`OutArgs`],
+//! [`EngineArgs`])
 //! live here, so each option has one name and one syntax everywhere.
 
 use std::path::PathBuf;
+
+use kolla_core::engine::{ContainerEngine, DockerEngine, MemoryEngine};
 
 pub mod catalog;
 pub mod container;
@@ -20,6 +23,51 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .worker_threads(2)
         .enable_all()
         .build()?)
+}
+
+/// Which container engine a command talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineKind {
+    /// The local Docker daemon ($DOCKER_HOST or /var/run/docker.sock).
+    Docker,
+    /// An in-memory engine that lives for this one command: nothing runs,
+    /// nothing is kept afterwards; for trying actions without Docker.
+    Memory,
+}
+
+/// The engine a command uses.
+#[derive(Debug, clap::Args)]
+pub struct EngineArgs {
+    /// The container engine: `docker` (the local daemon) or `memory` (an
+    /// in-memory engine that lives for this one command and runs nothing).
+    #[arg(long, value_enum, default_value_t = EngineKind::Docker)]
+    pub engine: EngineKind,
+}
+
+impl EngineArgs {
+    /// Connects to the chosen engine.
+    pub async fn connect(&self) -> anyhow::Result<Box<dyn ContainerEngine>> {
+        Ok(match self.engine {
+            EngineKind::Docker => Box::new(
+                DockerEngine::connect()
+                    .await
+                    .map_err(kolla_core::Error::from)?,
+            ),
+            EngineKind::Memory => Box::new(MemoryEngine::new()),
+        })
+    }
+
+    /// Fails with a clear message when `command` needs an engine that runs
+    /// containers and builds real images (only `docker` does).
+    pub fn require_real(&self, command: &str, why: &str) -> anyhow::Result<()> {
+        if self.engine == EngineKind::Memory {
+            anyhow::bail!(
+                "{command} needs a real engine: {why}; the memory engine runs no processes \
+                 and keeps nothing after this command (use --engine docker)"
+            );
+        }
+        Ok(())
+    }
 }
 
 /// Variables for templating, as `ansible-playbook` takes them.

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use kolla_core::engine::{self, DockerEngine};
+use kolla_core::engine;
 
 use crate::cli::Format;
 
@@ -15,21 +15,28 @@ pub struct Args {
     /// (default: $KOLLA_BUSYBOX or /bin/busybox from busybox-static).
     #[arg(long)]
     pub busybox: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub engine: super::EngineArgs,
 }
 
 /// Runs the checks and prints what was found.
 pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
+    args.engine.require_real(
+        "kolla prechecks",
+        "the checks build an image and run a probe container on it",
+    )?;
     let rt = super::runtime()?;
-    let report = rt
-        .block_on(async {
-            let engine = DockerEngine::connect().await?;
-            let busybox = match args.busybox {
-                Some(p) => p,
-                None => engine::image::find_static_busybox()?,
-            };
-            kolla_core::prechecks::run(&engine, &busybox).await
-        })
-        .map_err(kolla_core::Error::from)?;
+    let report = rt.block_on(async {
+        let engine = args.engine.connect().await?;
+        let busybox = match args.busybox {
+            Some(p) => p,
+            None => engine::image::find_static_busybox().map_err(kolla_core::Error::from)?,
+        };
+        kolla_core::prechecks::run(engine.as_ref(), &busybox)
+            .await
+            .map_err(kolla_core::Error::from)
+            .map_err(anyhow::Error::from)
+    })?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use kolla_core::source::{merge_yaml_files, Missing, Pipeline};
+use kolla_core::source::{merge_yaml_files_reporting, Missing, Pipeline};
 use kolla_core::yaml::merge::MergeOptions;
 
 use super::{OutArgs, SearchArgs, VarArgs};
@@ -76,7 +76,14 @@ pub fn merge(args: MergeArgs, format: Format) -> anyhow::Result<ExitCode> {
         search_path: &args.search.search_path,
         missing,
     };
-    let text = merge_yaml_files(&args.sources, &opts, &pipeline)?;
+    let (text, skipped) = merge_yaml_files_reporting(&args.sources, &opts, &pipeline)?;
+    // Skipping is what the plugin does; on the command line, say so.
+    for s in &skipped {
+        eprintln!(
+            "skipped {}: {} (--strict makes this an error)",
+            s.path, s.reason
+        );
+    }
     emit(&text, &args.out, format)
 }
 

@@ -240,7 +240,7 @@ impl<'a> IniMerge<'a> {
             self.occurrences.reserve(text.len() / 40);
         }
         parse::parse(text, self).map_err(|f| Error::Parse {
-            location: Location::new(name, f.line),
+            location: Location::new(name, f.line).with_column(f.column()),
             message: f.upstream_message(),
         })
     }
@@ -638,7 +638,7 @@ fn push_spaces(out: &mut String, mut n: usize) {
 ///
 /// let err = kolla_core::ini::merge_texts([("a", "[a]\nk=v\n"), ("b", "[b]\nbad\n")], true)
 ///     .unwrap_err();
-/// assert_eq!(err.to_string(), "b:2: at line 2, No ':' or '=' found in assignment: 'bad'");
+/// assert_eq!(err.to_string(), "b:2:1: at line 2, No ':' or '=' found in assignment: 'bad'");
 /// # Ok::<(), kolla_core::ini::Error>(())
 /// ```
 ///

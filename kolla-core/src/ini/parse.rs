@@ -70,6 +70,22 @@ impl Failure<'_> {
             pycompat::str_repr(self.text)
         )
     }
+
+    /// The 1-based column (in characters) of the offending character: the
+    /// last character of an unclosed section header, the `]` of an empty
+    /// one, the separator of an empty key; 1 for a whole-line problem (a
+    /// continuation with nothing to continue, no separator at all).
+    pub(crate) fn column(&self) -> usize {
+        match self.problem {
+            Problem::UnexpectedContinuation | Problem::NoSeparator => 1,
+            Problem::SectionEnd => self.text.chars().count().max(1),
+            Problem::EmptySection => 2,
+            Problem::EmptyKey => self
+                .text
+                .find(['=', ':'])
+                .map_or(1, |sep| self.text[..sep].chars().count() + 1),
+        }
+    }
 }
 
 /// How an assignment's first line is laid out, so the writer can copy it
@@ -337,6 +353,32 @@ fn unquote(value: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every parse error points at the offending character (1-based,
+    /// counted in characters), or at column 1 for a whole-line problem.
+    #[test]
+    fn failures_carry_the_column_of_the_offending_character() {
+        struct Nothing;
+        impl<'a> Sink<'a> for Nothing {
+            fn section(&mut self, _: &'a str) {}
+            fn assignment(&mut self, _: Assignment<'a>) {}
+            fn continuation(&mut self, _: &'a str) {}
+            fn flush(&mut self) {}
+        }
+        for (text, line, column) in [
+            ("  k = v\n", 1, 1),
+            ("[a]\nno separator\n", 2, 1),
+            ("[a] # x\n", 1, 7),
+            ("[é] x\n", 1, 5),
+            ("[a]\n[]\n", 2, 2),
+            ("[a]\n= v\n", 2, 1),
+            ("[a]\n \x0c= v\n", 2, 1),
+            ("[a]\n\x0c : v\n", 2, 3),
+        ] {
+            let f = parse(text, &mut Nothing).unwrap_err();
+            assert_eq!((f.line, f.column()), (line, column), "{text:?}");
+        }
+    }
     use super::*;
 
     #[derive(Default)]

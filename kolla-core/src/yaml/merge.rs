@@ -43,7 +43,7 @@ pub struct MergeOptions {
 ///     &[("a.yml", "y: [1, 2]\n"), ("b.yml", "y: three\n")],
 ///     &MergeOptions { extend_lists: true, ..Default::default() },
 /// ).unwrap_err();
-/// assert_eq!(err.to_string(), "b.yml:1: Failure merging key `y` in dictionary `{'y': [1, 2]}`. \
+/// assert_eq!(err.to_string(), "b.yml:1:1: Failure merging key `y` in dictionary `{'y': [1, 2]}`. \
 ///     Expecting a list, but received: `three`, which is of type: `<class 'str'>`");
 /// ```
 ///
@@ -113,7 +113,14 @@ fn update_nested(
     for entry in update.iter() {
         let (k, v) = (&entry.key, &entry.value);
         path.push(py_str(k));
-        let loc = || Location::new(origin, entry.line.max(1));
+        let loc = || {
+            let at = Location::new(origin, entry.line.max(1));
+            if entry.column > 0 {
+                at.with_column(entry.column)
+            } else {
+                at
+            }
+        };
         match v {
             Node::Map(vm) => {
                 let existing = conf.borrow().get(k).cloned();
@@ -123,7 +130,8 @@ fn update_nested(
                         if let Node::Map(f) = &fresh {
                             update_nested(f, &vm.borrow(), extend_lists, origin, path)?;
                         }
-                        conf.borrow_mut().insert(k.clone(), fresh, entry.line);
+                        conf.borrow_mut()
+                            .insert_at(k.clone(), fresh, entry.line, entry.column);
                     }
                     Some(Node::Map(em)) => {
                         if !std::rc::Rc::ptr_eq(&em, vm) {
@@ -164,7 +172,10 @@ fn update_nested(
                             })
                         }
                     },
-                    _ => conf.borrow_mut().insert(k.clone(), v.clone(), entry.line),
+                    _ => {
+                        conf.borrow_mut()
+                            .insert_at(k.clone(), v.clone(), entry.line, entry.column)
+                    }
                 }
             }
         }
@@ -288,11 +299,20 @@ mod tests {
     }
 
     #[test]
+    fn merge_errors_name_the_key_column() {
+        let err = m(&["a:\n  y: [1]\n", "a:\n  y: three\n"], true).unwrap_err();
+        assert!(err.to_string().starts_with("s1.yml:2:3: "), "{err}");
+        // A key from a `<<` merge keeps its own place.
+        let err = m(&["y: [1]\n", "base: &b\n    y: two\n<<: *b\n"], true).unwrap_err();
+        assert!(err.to_string().starts_with("s1.yml:2:5: "), "{err}");
+    }
+
+    #[test]
     fn crashes_become_clear_errors() {
         for (base, found) in [("a: x", "str"), ("a:", "NoneType"), ("a: [1]", "list")] {
             let err = m(&[base, "b: 1\na:\n  c: 1\n"], false).unwrap_err();
             let s = err.to_string();
-            assert!(s.starts_with("s1.yml:2: "), "{s}");
+            assert!(s.starts_with("s1.yml:2:1: "), "{s}");
             assert!(s.contains("`a`") && s.contains(found), "{s}");
         }
         // An empty mapping onto a scalar keeps the scalar, as upstream.

@@ -126,6 +126,8 @@ pub struct Entry {
     pub value: Node,
     /// 1-based line of the key in its source (0 when not from a source).
     pub line: usize,
+    /// 1-based column of the key in its source (0 when not known).
+    pub column: usize,
 }
 
 /// A dict: insertion-ordered, keyed with Python's equality (`1 == True`).
@@ -216,11 +218,25 @@ impl Mapping {
     /// Never for scalar keys; a collection key is ignored (callers reject
     /// unhashable keys before).
     pub fn insert(&mut self, key: Node, value: Node, line: usize) {
+        self.insert_at(key, value, line, 0);
+    }
+
+    /// [`Mapping::insert`] with the key's 1-based line and column in its
+    /// source (kept for a new key only, as the key object is).
+    pub fn insert_at(&mut self, key: Node, value: Node, line: usize, column: usize) {
         let Some(h) = HKey::of(&key) else { return };
         match self.entries.get_mut(&h) {
             Some(e) => e.value = value,
             None => {
-                self.entries.insert(h, Entry { key, value, line });
+                self.entries.insert(
+                    h,
+                    Entry {
+                        key,
+                        value,
+                        line,
+                        column,
+                    },
+                );
             }
         }
     }
@@ -631,6 +647,9 @@ pub fn load_node(origin: &str, text: &str) -> Result<Node, Error> {
     Ok(b.root.unwrap_or(Node::Null))
 }
 
+/// A key, its value and the key's 1-based line and column.
+type Pair = (Node, Node, (usize, usize));
+
 enum Frame {
     Seq {
         anchor: usize,
@@ -638,10 +657,10 @@ enum Frame {
     },
     Map {
         anchor: usize,
-        /// Pairs from `<<` merge keys, each with its line.
-        merged: Vec<Vec<(Node, Node, usize)>>,
-        own: Vec<(Node, Node, usize)>,
-        key: Option<(Node, usize, bool)>,
+        /// Pairs from `<<` merge keys, each with its line and column.
+        merged: Vec<Vec<Pair>>,
+        own: Vec<Pair>,
+        key: Option<(Node, (usize, usize), bool)>,
     },
 }
 
@@ -666,7 +685,7 @@ impl NodeBuilder<'_> {
     }
 
     fn push(&mut self, node: Node, mark: &Marker, merge_key: bool) {
-        let line = mark.line().max(1);
+        let line = (mark.line().max(1), mark.col() + 1);
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
@@ -688,7 +707,7 @@ impl NodeBuilder<'_> {
                     let collect = |m: &Map| {
                         m.borrow()
                             .iter()
-                            .map(|e| (e.key.clone(), e.value.clone(), e.line))
+                            .map(|e| (e.key.clone(), e.value.clone(), (e.line, e.column)))
                             .collect::<Vec<_>>()
                     };
                     match &node {
@@ -810,8 +829,8 @@ impl MarkedEventReceiver for NodeBuilder<'_> {
                         ..
                     }) => {
                         let mut m = Mapping::new();
-                        for (k, v, line) in merged.into_iter().flatten().chain(own) {
-                            m.insert(k, v, line);
+                        for (k, v, (line, column)) in merged.into_iter().flatten().chain(own) {
+                            m.insert_at(k, v, line, column);
                         }
                         (anchor, Node::Map(Rc::new(RefCell::new(m))))
                     }

@@ -84,7 +84,8 @@ def explain_ini_texts(texts: Iterable[Text], *, show_secrets: bool = False) -> d
 
 
 def upstream_message(err: KollaError) -> str:
-    """The error text as upstream's merge_configs reports it (without our ``path:line: ``)."""
-    prefix = f"{err.path}:{err.line}: " if err.line is not None else ""
+    """The error text as upstream's merge_configs reports it (without our ``path:line:col: ``)."""
+    where = [str(n) for n in (err.path, err.line, err.column) if n is not None]
+    prefix = ":".join(where) + ": " if err.line is not None else ""
     msg = err.message
     return msg[len(prefix):] if prefix and msg.startswith(prefix) else msg

@@ -98,7 +98,8 @@ class ActionModule(ActionBase):
         try:
             merged = kolla_rs.merge_ini_texts(texts, whitespace=whitespace)
         except kolla_rs.ConfigMergeError as err:
-            display.warning(f"merge_configs: {err.path}:{err.line}: not valid INI")
+            where = ":".join(str(n) for n in (err.path, err.line, err.column) if n is not None)
+            display.warning(f"merge_configs: {where}: not valid INI")
             raise MergeConfigsParseError(upstream_message(err)) from None
 
         workdir = tempfile.mkdtemp(dir=C.DEFAULT_LOCAL_TMP)
