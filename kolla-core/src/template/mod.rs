@@ -413,6 +413,27 @@ pub fn render_with(
     Ok(keep_trailing_newlines(&source, out))
 }
 
+/// [`render`] with any serializable context. A context holding
+/// `minijinja::Value`s passes them through without copying (a large shared
+/// value such as `groups` costs nothing per render); `names` is the same
+/// context as JSON, used only to name an undefined variable in errors.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_context<S: serde::Serialize>(
+    name: &str,
+    source: &str,
+    ctx: &S,
+    names: &serde_json::Value,
+) -> Result<String, Error> {
+    let original = source;
+    let source = prepare(original);
+    let out = shared(&RenderOptions::default())
+        .render_named_str(name, &source, ctx)
+        .map_err(|e| wrap(name, &source, Some(original), e, Some(names), None))?;
+    Ok(keep_trailing_newlines(&source, out))
+}
+
 /// Ansible never lets a template lose its final newlines: when a block tag
 /// at the end swallowed them (`trim_blocks`), they are added back.
 fn keep_trailing_newlines(source: &str, mut out: String) -> String {

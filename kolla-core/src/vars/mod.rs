@@ -100,6 +100,9 @@ pub struct Inputs {
     extra: Map<String, Value>,
     facts_dir: Option<PathBuf>,
     groups: Option<Value>,
+    /// `groups` as the template engine holds it, converted once on first
+    /// use and shared by every render (it is as large as the inventory).
+    groups_jinja: std::sync::OnceLock<minijinja::Value>,
 }
 
 /// Which layer a variable's value comes from.
@@ -140,6 +143,7 @@ impl Inputs {
             extra: Map::new(),
             facts_dir: None,
             groups: None,
+            groups_jinja: std::sync::OnceLock::new(),
         })
     }
 
@@ -200,6 +204,7 @@ impl Inputs {
             );
         }
         self.groups = Some(Value::Object(m));
+        self.groups_jinja = std::sync::OnceLock::new();
     }
 
     /// Whether [`Inputs::set_inventory`] was called.
@@ -317,6 +322,20 @@ impl<'a> Context<'a> {
             .defaults
             .get(name)
             .map(|v| (v.clone(), Layer::Defaults))
+    }
+
+    /// The inventory's `groups` as the template engine holds it, when no
+    /// higher layer defines a variable of that name.
+    fn magic_groups(&self) -> Option<&'a minijinja::Value> {
+        let groups = self.inputs.groups.as_ref()?;
+        if self.inputs.cloud("groups").is_some() || self.host.vars.contains_key("groups") {
+            return None;
+        }
+        Some(
+            self.inputs
+                .groups_jinja
+                .get_or_init(|| minijinja::Value::from_serialize(groups)),
+        )
     }
 
     /// Whether the host is reached locally (`ansible_connection=local`, or localhost).
@@ -520,9 +539,16 @@ impl<'a> Context<'a> {
         // it (`a and b` short-circuits, `is defined`, `default()`); if the
         // template fails, the reference's own error is the better message.
         let mut first_err = None;
+        let mut groups = None;
         for ident in identifiers(s) {
             if vars.contains_key(ident) {
                 continue;
+            }
+            if ident == "groups" {
+                if let Some(g) = self.magic_groups() {
+                    groups = Some(g);
+                    continue;
+                }
             }
             match self.resolve(ident, stack) {
                 Ok(v) => {
@@ -541,7 +567,28 @@ impl<'a> Context<'a> {
         if let Some(v) = self.fact_map() {
             vars.entry("ansible_facts").or_insert(v);
         }
-        let rendered = crate::template::render(name, s, &Value::Object(vars));
+        let vars = Value::Object(vars);
+        let rendered = match groups {
+            // The shared `groups` beside the other variables, not copied.
+            Some(g) => {
+                let mut ctx: indexmap::IndexMap<&str, minijinja::Value> = vars
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.as_str(), minijinja::Value::from_serialize(v)))
+                    .collect();
+                ctx.insert("groups", g.clone());
+                crate::template::render_context(name, s, &ctx, &vars).or_else(|_| {
+                    // The error exactly as the plain path words it.
+                    let mut full = vars.clone();
+                    if let (Value::Object(m), Some(g)) = (&mut full, &self.inputs.groups) {
+                        m.insert("groups".into(), g.clone());
+                    }
+                    crate::template::render(name, s, &full)
+                })
+            }
+            None => crate::template::render(name, s, &vars),
+        };
         if let (Err(_), Some(e)) = (&rendered, first_err) {
             return Err(e);
         }

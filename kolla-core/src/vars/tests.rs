@@ -186,3 +186,53 @@ fn flags_render_through_the_template_engine() {
         .flag(&Flag::Expr("{{ 'control' in group_names }}".into()))
         .unwrap());
 }
+
+#[test]
+fn groups_in_templates() {
+    let inv = inv("[control]\nctl1\nctl2\n[compute]\ncmp1\n[nova:children]\ncontrol\n");
+    let hosts = inv.resolve_all();
+    let mut inputs = Inputs::new().unwrap();
+    inputs.set_inventory(&inv);
+    let ctl = inputs.context(&hosts[0]);
+    let cmp = inputs.context(&hosts[2]);
+    let e = "{{ inventory_hostname in groups['compute'] }}";
+    assert_eq!(ctl.eval(e).unwrap(), false);
+    assert_eq!(cmp.eval(e).unwrap(), true);
+    assert_eq!(ctl.eval("{{ groups['nova'] | length }}").unwrap(), 2);
+    assert_eq!(
+        ctl.eval("{{ groups['nova'] | join(',') }}").unwrap(),
+        "ctl1,ctl2"
+    );
+    assert_eq!(
+        ctl.get("groups").unwrap()["control"],
+        serde_json::json!(["ctl1", "ctl2"])
+    );
+    // Through a variable that reads groups.
+    let mut with_var = inputs.clone();
+    with_var.set_default("on_compute", Value::String(e.into()));
+    let hosts2 = inv.resolve_all();
+    assert!(with_var.context(&hosts2[2]).get_bool("on_compute").unwrap());
+    assert!(!with_var.context(&hosts2[1]).get_bool("on_compute").unwrap());
+    // An error reads as the plain render words it.
+    let err = ctl
+        .eval("{{ groups['nosuch'][0] }}")
+        .unwrap_err()
+        .to_string();
+    let mut plain = Map::new();
+    plain.insert("groups".into(), inputs.groups.clone().unwrap());
+    let want = crate::template::render(
+        "{{ groups['nosuch'][0] }}",
+        "{{ groups['nosuch'][0] }}",
+        &Value::Object(plain),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(&want), "{err} / {want}");
+    // A `groups` variable from a higher layer wins over the inventory's.
+    let mut extra = inputs.clone();
+    extra
+        .add_extra(r#"{"groups": {"compute": ["other"]}}"#)
+        .unwrap();
+    let c = extra.context(&hosts[2]);
+    assert_eq!(c.eval(e).unwrap(), false);
+}
