@@ -101,6 +101,10 @@ CASES = {
     # An inline `if` without `else` yields Jinja's Undefined: printed as nothing, empty in `~` and string filters.
     "inline-if": "x{{ 'a' if off }}y {{ 'a' if flag }} {{ ('a' if off) ~ 'b' }} {{ ('a' if off) | upper }}|{{ ('a' if off) | string }}| {{ ('a' if off) is defined }} {% if ('a' if off) %}T{% else %}F{% endif %} {{ nothing }}|{{ d.nope is defined }} {{ d.c.nope is defined }}\nconnection = mysql+pymysql://{{ 'u' if off }}{{ name }}@{{ 'h' }}\n",
     "undefined-attr-chain": "{{ d.nope.deeper }}\n",
+    # Lookups on Undefined chain: `is defined` / `default` after a missing step of a missing step.
+    "undefined-chain-tests": "{{ d.nope.deeper is defined }} {{ d.nope.deeper is not defined }} {{ d.nope.deeper is undefined }} {{ d['nope']['x'] is defined }} {{ nope.a.b is defined }} {{ d.c.x is defined }} {{ d.c.nope.z is undefined }} {{ d.a[5].x is defined }}",
+    "undefined-chain-default": "{{ d.nope.deeper | default('x') }} {{ (d.nope.deeper | default('x')) | upper }} {{ d['nope'].deeper | d(5) }} {{ d.c.x | default('no') }} {{ d.nope.deeper is defined and d.nope.deeper.z }}|{{ 1 if d.nope.deeper is defined else 2 }}",
+    "undefined-chain-arith": "x\n{{ d.nope.deeper | default(1) + d.nope.deeper }}\n",
     "unknown-filter": "x\n{{ name | nosuchfilter }}\n",
     "version-err-both": "{{ '1.0' is version('1.0', strict=true, version_type='loose') }}",
     # Python's `%`: formatting with a tuple literal (one argument per item) or

@@ -388,6 +388,78 @@ fn bracket_pairs(source: &str) -> Option<Vec<(usize, usize, usize, usize)>> {
     Some(pairs)
 }
 
+/// The filter that starts a lookup chain which stays undefined past a
+/// missing step ([`lookup_chains`]).
+pub const CHAIN_FILTER: &str = "_kolla_chain";
+
+/// The filter that ends such a chain, giving back the value or Undefined.
+pub const UNCHAIN_FILTER: &str = "_kolla_unchain";
+
+/// Jinja's Undefined has attributes and items (themselves Undefined), so in
+/// Ansible `d.nope.deeper is defined` is false and `d.nope.deeper |
+/// default(x)` is `x`. Where a chain of two or more lookups is the operand
+/// of the `defined` / `undefined` test or the `default` / `d` filter, its
+/// root is rewritten to `((R)|_kolla_chain)` and the chain's end gets
+/// `|_kolla_unchain`, so each lookup on a missing value stays missing.
+/// Every other use of an undefined value stays an error. Only characters
+/// are inserted; unchanged when nothing matches or the source does not parse.
+///
+/// ```
+/// use kolla_core::template::concat::lookup_chains;
+/// assert_eq!(
+///     lookup_chains("{{ d.a.b is defined }}"),
+///     "{{ ((d)|_kolla_chain).a.b|_kolla_unchain is defined }}"
+/// );
+/// assert_eq!(lookup_chains("{{ d.a.b }}"), "{{ d.a.b }}");
+/// ```
+pub fn lookup_chains(source: &str) -> Cow<'_, str> {
+    if !source.contains('d') {
+        return Cow::Borrowed(source);
+    }
+    let Some(ast) = parsed(source) else {
+        return Cow::Borrowed(source);
+    };
+    let mut chains = Vec::new();
+    walk(&ast, &mut |e| {
+        let operand = match e {
+            Expr::Test(t) if matches!(t.name, "defined" | "undefined") => Some(&t.expr),
+            Expr::Filter(f) if matches!(f.name, "default" | "d") => f.expr.as_ref(),
+            _ => None,
+        };
+        let Some(operand) = operand else { return };
+        let mut root = operand;
+        let mut depth = 0;
+        loop {
+            match root {
+                Expr::GetAttr(a) => root = &a.expr,
+                Expr::GetItem(i) => root = &i.expr,
+                _ => break,
+            }
+            depth += 1;
+        }
+        if depth >= 2 {
+            chains.push((extent(root), extent(operand)));
+        }
+    });
+    if chains.is_empty() {
+        return Cow::Borrowed(source);
+    }
+    let Some(pairs) = bracket_pairs(source) else {
+        return Cow::Borrowed(source);
+    };
+    let open_end = format!(")|{CHAIN_FILTER})");
+    let close = format!("|{UNCHAIN_FILTER}");
+    let mut edits = Vec::with_capacity(chains.len() * 3);
+    for (root, whole) in chains {
+        let (start, end) = balance(root, &pairs);
+        let whole_end = balance(whole, &pairs).1;
+        edits.push((start, 2, 0, "(("));
+        edits.push((end, 1, 0, open_end.as_str()));
+        edits.push((whole_end, 0, 0, close.as_str()));
+    }
+    apply(source, edits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

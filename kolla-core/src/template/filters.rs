@@ -46,6 +46,8 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter(super::concat::STR_FILTER, string_filter);
     env.add_filter(super::concat::MOD_FILTER, percent);
     env.add_filter(super::concat::MOD_TUPLE_FILTER, percent_tuple);
+    env.add_filter(super::concat::CHAIN_FILTER, chain_start);
+    env.add_filter(super::concat::UNCHAIN_FILTER, chain_end);
     env.add_filter("format", format);
     env.add_filter("round", round_filter);
     env.add_filter("replace", replace);
@@ -1034,6 +1036,35 @@ fn regex_test(Def(ref value): Def, pattern: String, kwargs: Kwargs) -> Result<bo
         Some(_) => return Err(invalid("'str' object is not callable")),
     };
     regex_is(value, &pattern, i, m, anchor)
+}
+
+/// A value inside a lookup chain (see [`super::concat::lookup_chains`]):
+/// `None` once a step was missing, so later lookups stay missing instead of
+/// failing on an undefined value.
+#[derive(Debug)]
+struct Chain(Option<Value>);
+
+impl minijinja::value::Object for Chain {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        let next = self
+            .0
+            .as_ref()
+            .and_then(|v| v.get_item(key).ok())
+            .filter(|v| !v.is_undefined());
+        Some(Value::from_object(Chain(next)))
+    }
+}
+
+fn chain_start(value: Value) -> Value {
+    Value::from_object(Chain((!value.is_undefined()).then_some(value)))
+}
+
+fn chain_end(value: Value) -> Value {
+    match value.downcast_object_ref::<Chain>() {
+        Some(Chain(Some(v))) => v.clone(),
+        Some(Chain(None)) => Value::UNDEFINED,
+        None => value,
+    }
 }
 
 #[cfg(test)]

@@ -265,15 +265,21 @@ impl Template {
 /// The source as minijinja must see it to render like Ansible: string
 /// literals as written ([`verbatim_string_literals`]), `%` as Python's
 /// ([`concat::python_percent`]) and `~` with Python's `str()`
-/// ([`concat::python_concat`]).
+/// ([`concat::python_concat`]), and lookup chains under `is defined` /
+/// `default` that stay undefined past a missing step
+/// ([`concat::lookup_chains`]).
 fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
     let verbatim = verbatim_string_literals(source);
     let percent = match concat::python_percent(&verbatim) {
         std::borrow::Cow::Borrowed(_) => verbatim,
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
     };
-    match concat::python_concat(&percent) {
+    let concat = match concat::python_concat(&percent) {
         std::borrow::Cow::Borrowed(_) => percent,
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    };
+    match concat::lookup_chains(&concat) {
+        std::borrow::Cow::Borrowed(_) => concat,
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
     }
 }
@@ -562,7 +568,9 @@ fn column_in_original(prepared: &str, original: Option<&str>, offset: usize) -> 
     let prepared_line = prepared[line_start..].split('\n').next()?;
     let prefix = &before[line_start..];
     let Some(original_line) = original.and_then(|o| o.split('\n').nth(line_no)) else {
-        let touched = prepared_line.contains(concat::STR_FILTER) || prepared_line.contains('\\');
+        let touched = prepared_line.contains(concat::STR_FILTER)
+            || prepared_line.contains(concat::CHAIN_FILTER)
+            || prepared_line.contains('\\');
         return (!touched).then(|| prefix.chars().count() + 1);
     };
     // Walk the prepared prefix; characters the original lacks were inserted.
@@ -780,6 +788,40 @@ mod tests {
         assert_eq!(
             r("{{ '{{' }} {% raw %}{{ x }}{% endraw %}", json!({})),
             "{{ {{ x }}"
+        );
+    }
+
+    #[test]
+    fn lookups_on_undefined_chain_only_for_defined_and_default() {
+        let d = json!({"d": {"c": {"x": "y"}}});
+        assert_eq!(
+            r(
+                "{{ d.nope.deeper is defined }} {{ d['nope'].x | d(1) }} {{ d.c.x | default(2) }}",
+                d.clone()
+            ),
+            "False 1 y"
+        );
+        // Every other use still fails, naming the first missing piece
+        // and its column in the template as written.
+        assert_eq!(
+            r(
+                "{{ d.nope.deeper ~ (d.nope.deeper | default(1)) }}",
+                d.clone()
+            ),
+            "ERR t.j2:1:4: 'd.nope' is undefined"
+        );
+        assert_eq!(
+            r("{{ d.c.q.r | default(1) ~ nope }}", d.clone()),
+            "ERR t.j2:1:27: 'nope' is undefined"
+        );
+        assert_eq!(
+            r("{% for i in d.nope.deeper %}{% endfor %}", d.clone()),
+            "ERR t.j2:1:13: 'd.nope' is undefined"
+        );
+        // `omit` is not defined in kolla-rs (see docs/deviations.md).
+        assert_eq!(
+            r("x\n{{ d.nope.deeper | default(omit) }}", d),
+            "ERR t.j2:2:28: 'omit' is undefined"
         );
     }
 
