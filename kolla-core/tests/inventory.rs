@@ -506,3 +506,83 @@ fn unmatched_patterns_warn_as_ansible_does() {
     let empty = Inventory::from_ini("i", "[g]\nh\n[empty]\n").unwrap();
     assert!(empty.hosts_in_with_warnings("empty").unwrap().1.is_empty());
 }
+
+#[test]
+fn yaml_structure_errors_name_file_line_and_column() {
+    // (text, line, column, message): the position is the offending key's.
+    let cases: &[(&str, usize, usize, &str)] = &[
+        (
+            "all:\n  children:\n    web:\n      hosts: [a, b]\n",
+            4,
+            7,
+            "Invalid \"hosts\" entry for \"web\" group, requires a dictionary, found \"<class 'list'>\" instead.",
+        ),
+        (
+            "all:\n  children: [a]\n",
+            2,
+            3,
+            "Invalid \"children\" entry for \"all\" group, requires a dictionary, found \"<class 'list'>\" instead.",
+        ),
+        (
+            "g:\n  vars: 3\n",
+            2,
+            3,
+            "Invalid \"vars\" entry for \"g\" group, requires a dictionary, found \"<class 'int'>\" instead.",
+        ),
+        (
+            "all:\n  children:\n    web:\n      hosts:\n        h1:\n    db: [x]\n",
+            6,
+            5,
+            "db is not a known host nor group",
+        ),
+        (
+            "all:\n  children:\n    g:\n      children:\n        g:\n",
+            5,
+            9,
+            "can't add group to itself",
+        ),
+        (
+            "g:\n  hosts:\n    ok:\n    \"h[1:5:0]\":\n",
+            4,
+            5,
+            "h[1:5:0]: range() arg 3 must not be zero",
+        ),
+        (
+            "a:\n  children:\n    b:\nb:\n  children:\n    a:\n",
+            6,
+            5,
+            "Adding group 'a' as child to 'b' creates a recursive dependency loop: b -> a -> b",
+        ),
+        (
+            "g:\n  hosts:\n    h1: [1, 2]\n",
+            3,
+            5,
+            "Invalid data from file, expected dictionary and got:\n\n[1, 2]",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (text, line, col, message)) in cases.iter().enumerate() {
+        let path = tmp.path().join(format!("inv{i}.yml"));
+        std::fs::write(&path, text).unwrap();
+        let err = Inventory::load(&[&path]).expect_err(text);
+        assert_eq!(err.kind(), "inventory", "{text}");
+        assert_eq!(
+            err.to_string(),
+            format!("{}:{line}:{col}: {message}", path.display()),
+            "{text}"
+        );
+        let loc = err.location().expect("a location");
+        assert_eq!((loc.line, loc.column), (*line, Some(*col)), "{text}");
+    }
+    // A JSON inventory is read by the same loader, so it gets positions too.
+    let path = tmp.path().join("inv.json");
+    std::fs::write(&path, "{\"g\": {\n  \"hosts\": [\"a\"]}}\n").unwrap();
+    let err = Inventory::load(&[&path]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:2:3: Invalid \"hosts\" entry for \"g\" group, requires a dictionary, found \"<class 'list'>\" instead.",
+            path.display()
+        )
+    );
+}

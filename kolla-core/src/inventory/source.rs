@@ -183,7 +183,7 @@ pub(crate) fn parse_file(d: &mut Data, origin: &str, bytes: &[u8]) -> crate::Res
             }
             if let Ok(m) = yamlinv::accepts(&doc) {
                 let mut scratch = d.clone();
-                yamlinv::parse(&mut scratch, origin, m)?;
+                yamlinv::parse_text(&mut scratch, origin, m, Some(&text))?;
                 *d = scratch;
                 return Ok(());
             }

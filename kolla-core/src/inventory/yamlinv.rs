@@ -35,26 +35,90 @@ fn truthy(v: &Value) -> bool {
 }
 
 /// Adds the groups of a YAML inventory document to `data`.
+///
+/// Structure errors name only `origin`; [`parse_text`] adds the position.
 pub(crate) fn parse(data: &mut Data, origin: &str, doc: &Map<String, Value>) -> Result<(), Error> {
+    parse_text(data, origin, doc, None)
+}
+
+/// Like [`parse`]; with the document's `text`, a structure error names
+/// `origin:line:col` of the offending key (the text is loaded again, with
+/// positions, only when there is an error to report).
+pub(crate) fn parse_text(
+    data: &mut Data,
+    origin: &str,
+    doc: &Map<String, Value>,
+    text: Option<&str>,
+) -> Result<(), Error> {
     for (name, group) in doc {
-        parse_group(data, origin, name, group)?;
+        parse_group(data, std::slice::from_ref(name), name, group)
+            .map_err(|f| f.into_error(origin, text))?;
     }
     Ok(())
 }
 
-fn fail(origin: &str, message: String) -> Error {
-    Error::Source {
-        path: origin.to_string(),
-        message,
+/// A structure error and the keys leading to the offending entry.
+struct Fail {
+    keys: Vec<String>,
+    message: String,
+}
+
+impl Fail {
+    fn into_error(self, origin: &str, text: Option<&str>) -> Error {
+        match text.and_then(|t| locate(origin, t, &self.keys)) {
+            Some((line, column)) => Error::Parse {
+                location: crate::error::Location::new(origin, line).with_column(column),
+                message: self.message,
+            },
+            None => Error::Source {
+                path: origin.to_string(),
+                message: self.message,
+            },
+        }
     }
+}
+
+fn fail(at: &[String], last: &str, message: String) -> Fail {
+    let mut keys = at.to_vec();
+    keys.push(last.to_string());
+    Fail { keys, message }
+}
+
+/// Line and column of the entry reached by `keys`, or of the deepest entry
+/// on the way when the rest is not a mapping (a string shorthand).
+fn locate(origin: &str, text: &str, keys: &[String]) -> Option<(usize, usize)> {
+    use crate::yaml::node::{load_node, Node};
+    let mut node = load_node(origin, text).ok()?;
+    let mut found = None;
+    for key in keys {
+        let Node::Map(m) = node else { break };
+        let entry = m
+            .borrow()
+            .iter()
+            .filter(|e| match &e.key {
+                Node::Str(s) => s == key,
+                other => match other.to_json() {
+                    Value::String(s) => &s == key,
+                    v => &v.to_string() == key,
+                },
+            })
+            .last()
+            .cloned();
+        let Some(entry) = entry else { break };
+        if entry.line > 0 {
+            found = Some((entry.line, entry.column.max(1)));
+        }
+        node = entry.value;
+    }
+    found
 }
 
 fn parse_group(
     data: &mut Data,
-    origin: &str,
+    at: &[String],
     name: &str,
     body: &Value,
-) -> Result<Option<usize>, Error> {
+) -> Result<Option<usize>, Fail> {
     if !matches!(body, Value::Null | Value::Object(_)) {
         data.warn(format!(
             "Skipping '{name}' as this is not a valid group definition"
@@ -76,7 +140,8 @@ fn parse_group(
             }
             if !matches!(v, Value::Object(_) | Value::Null) {
                 return Err(fail(
-                    origin,
+                    at,
+                    section,
                     format!(
                         "Invalid \"{section}\" entry for \"{name}\" group, requires a dictionary, found \"{}\" instead.",
                         py_type_name(v)
@@ -97,30 +162,35 @@ fn parse_group(
         };
         match key.as_str() {
             "vars" => {
+                let at = [at, &["vars".to_string()]].concat();
                 for (k, v) in entries {
                     data.set_variable(name, k, v.clone())
-                        .map_err(|m| fail(origin, m))?;
+                        .map_err(|m| fail(&at, k, m))?;
                 }
             }
             "children" => {
+                let at = [at, &["children".to_string()]].concat();
                 for (child, child_body) in entries {
-                    if let Some(c) = parse_group(data, origin, child, child_body)? {
-                        data.add_child_group(g, c).map_err(|m| fail(origin, m))?;
+                    let child_at = [at.as_slice(), std::slice::from_ref(child)].concat();
+                    if let Some(c) = parse_group(data, &child_at, child, child_body)? {
+                        data.add_child_group(g, c).map_err(|m| fail(&at, child, m))?;
                     } else {
-                        return Err(fail(origin, format!("{child} is not a known host nor group")));
+                        return Err(fail(&at, child, format!("{child} is not a known host nor group")));
                     }
                 }
             }
             "hosts" => {
+                let at = [at, &["hosts".to_string()]].concat();
                 for (pattern, vars) in entries {
                     let (hosts, port) = hostrange::expand_hostpattern(pattern, data.host_entries)
-                        .map_err(|m| fail(origin, format!("{pattern}: {m}")))?;
+                        .map_err(|m| fail(&at, pattern, format!("{pattern}: {m}")))?;
                     let vars = match vars {
                         Value::Null => Map::new(),
                         Value::Object(m) => m.clone(),
                         other => {
                             return Err(fail(
-                                origin,
+                                &at,
+                                pattern,
                                 format!(
                                     "Invalid data from file, expected dictionary and got:\n\n{}",
                                     crate::pycompat::py_str(other)
@@ -130,8 +200,11 @@ fn parse_group(
                     };
                     let vars = std::sync::Arc::new(vars);
                     for h in &hosts {
-                        let hi = data.add_host(h, Some(g), port).map_err(|m| fail(origin, m))?;
-                        data.set_host_vars(hi, &vars).map_err(|m| fail(origin, m))?;
+                        let hi = data
+                            .add_host(h, Some(g), port)
+                            .map_err(|m| fail(&at, pattern, m))?;
+                        data.set_host_vars(hi, &vars)
+                            .map_err(|m| fail(&at, pattern, m))?;
                     }
                 }
             }
