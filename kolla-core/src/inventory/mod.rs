@@ -141,7 +141,7 @@ impl Inventory {
         let doc = crate::yaml::load_data(origin, text)?;
         let mut d = data::Data::new();
         match yamlinv::accepts(&doc) {
-            Ok(m) => yamlinv::parse(&mut d, origin, m)?,
+            Ok(m) => yamlinv::parse_text(&mut d, origin, m, Some(text))?,
             Err(_) => {
                 return Err(Error::Source {
                     path: origin.into(),

@@ -34,16 +34,10 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-/// Adds the groups of a YAML inventory document to `data`.
-///
-/// Structure errors name only `origin`; [`parse_text`] adds the position.
-pub(crate) fn parse(data: &mut Data, origin: &str, doc: &Map<String, Value>) -> Result<(), Error> {
-    parse_text(data, origin, doc, None)
-}
-
-/// Like [`parse`]; with the document's `text`, a structure error names
-/// `origin:line:col` of the offending key (the text is loaded again, with
-/// positions, only when there is an error to report).
+/// Adds the groups of a YAML inventory document to `data`. With the
+/// document's `text`, a structure error names `origin:line:col` of the
+/// offending key (the text is loaded again, with positions, only when there
+/// is an error to report); without it, `origin` alone.
 pub(crate) fn parse_text(
     data: &mut Data,
     origin: &str,
