@@ -72,6 +72,10 @@ pub struct ConfigFile {
     /// The override chain after the template, in precedence order (Jinja kept).
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// A Jinja condition, rendered per host with Ansible's `bool` rules: the
+    /// file is written only when it holds (`None`: always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 fn default_mode() -> String {
@@ -103,6 +107,10 @@ pub struct ConfigJsonFile {
     /// The entry sits inside a Jinja condition of the template.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conditional: bool,
+    /// That condition, when known: a Jinja expression rendered per host with
+    /// Ansible's `bool` rules; the entry is listed only when it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// One `permissions` entry of a container's config.json.
@@ -119,6 +127,10 @@ pub struct ConfigJsonPermission {
     /// Mode, octal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perm: Option<String>,
+    /// A Jinja condition (rendered per host, Ansible's `bool` rules): the
+    /// entry is listed only when it holds (`None`: always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// What a container's config.json holds.
