@@ -47,6 +47,7 @@ pub mod container;
 #[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;
+pub mod genconfig;
 mod fsutil;
 pub mod graph;
 pub mod ini;

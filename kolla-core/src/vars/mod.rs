@@ -178,6 +178,30 @@ impl Inputs {
         Ok(())
     }
 
+    /// Sets one variable in the extra-vars layer (highest precedence), as
+    /// `-e` would, without parsing.
+    pub fn set_extra(&mut self, key: &str, value: Value) {
+        self.extra.insert(key.to_string(), value);
+    }
+
+    /// The secret values (every non-empty string of `passwords.yml`,
+    /// and the strings nested in its mappings), for redaction.
+    pub fn secret_values(&self) -> Vec<&str> {
+        fn walk<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+            match v {
+                Value::String(s) if !s.is_empty() => out.push(s),
+                Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        self.passwords.values().for_each(|v| walk(v, &mut out));
+        // Longest first, so a secret containing another is replaced whole.
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out
+    }
+
     /// Sets one variable in the defaults layer (lowest precedence).
     pub fn set_default(&mut self, key: &str, value: Value) {
         self.defaults.insert(key.to_string(), value);
@@ -361,6 +385,12 @@ impl<'a> Context<'a> {
             *self.facts.borrow_mut() = Some(f);
         }
         self.facts.borrow()
+    }
+
+    /// `ansible_facts`: the host's facts without their `ansible_` prefix
+    /// (`None` when no facts were given for it).
+    pub fn ansible_facts(&self) -> Option<Value> {
+        self.fact_map()
     }
 
     /// `ansible_facts`: the facts without their `ansible_` prefix.
