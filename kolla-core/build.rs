@@ -50,7 +50,12 @@ fn embed_templates() {
          pub(crate) const EMBEDDED_TEMPLATES: &[(&str, &str)] = &[\n",
     );
     for (name, path) in &files {
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("template_files.rs");

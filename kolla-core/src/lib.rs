@@ -47,8 +47,8 @@ pub mod container;
 #[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;
-pub mod genconfig;
 mod fsutil;
+pub mod genconfig;
 pub mod graph;
 pub mod ini;
 pub mod inventory;

@@ -269,7 +269,12 @@ fn override_chain_order_with_database_and_messaging_layers() {
     let g = generate(&c, &options(d)).unwrap();
     let ctl1 = file(&g, "ctl1", "gctest-api", "gctest.conf").unwrap();
     assert!(!ctl1.contains("database = ") && !ctl1.contains("messaging = "));
-    for f in ["global.conf", "gctest.conf", "gctest/gctest-api.conf", "gctest/ctl1/gctest.conf"] {
+    for f in [
+        "global.conf",
+        "gctest.conf",
+        "gctest/gctest-api.conf",
+        "gctest/ctl1/gctest.conf",
+    ] {
         std::fs::remove_file(d.join(f)).unwrap();
     }
     let g = generate(&c, &options(d)).unwrap();
@@ -293,7 +298,11 @@ fn override_files_are_templates_and_whole_file_replacement_takes_the_first_found
     std::fs::write(d.join("gctest/wsgi-gctest.conf"), "global {{ item.key }}\n").unwrap();
     std::fs::write(d.join("gctest/ctl2/wsgi-gctest.conf"), "ctl2 only\n").unwrap();
     std::fs::write(d.join("gctest/extra.ini"), "[x]\ny = 1\n").unwrap();
-    std::fs::write(d.join("gctest/policy.yaml"), "\"gctest:write\": \"role:member\"\n").unwrap();
+    std::fs::write(
+        d.join("gctest/policy.yaml"),
+        "\"gctest:write\": \"role:member\"\n",
+    )
+    .unwrap();
     let g = generate(&c, &options(d)).unwrap();
     let conf = file(&g, "ctl1", "gctest-api", "gctest.conf").unwrap();
     assert!(conf.contains("host = ctl1\napi = yes\n"), "{conf}");
@@ -307,7 +316,10 @@ fn override_files_are_templates_and_whole_file_replacement_takes_the_first_found
         file(&g, "ctl2", "gctest-api", "wsgi-gctest.conf"),
         Some("ctl2 only\n")
     );
-    assert_eq!(file(&g, "ctl1", "gctest-api", "extra.ini"), Some("[x]\ny = 1\n"));
+    assert_eq!(
+        file(&g, "ctl1", "gctest-api", "extra.ini"),
+        Some("[x]\ny = 1\n")
+    );
     let policy = file(&g, "ctl1", "gctest-api", "policy.yaml").unwrap();
     assert!(policy.contains("gctest:write: role:member"), "{policy}");
     // config.json lists extra.ini only when it is generated.
@@ -326,7 +338,10 @@ fn config_json_is_the_one_type() {
     let g = generate(&c, &options(cfg.path())).unwrap();
     let text = file(&g, "ctl1", "gctest-api", "config.json").unwrap();
     let cj = kolla_core::config_json::ConfigJson::from_json_str(text).unwrap();
-    assert_eq!(cj.command, "gctest-api --config-file /etc/gctest/gctest.conf");
+    assert_eq!(
+        cj.command,
+        "gctest-api --config-file /etc/gctest/gctest.conf"
+    );
     assert_eq!(
         cj.config_files[0].source,
         "/var/lib/kolla/config_files/gctest.conf"
@@ -381,7 +396,11 @@ fn explain_names_sources_and_lines_and_hides_secrets() {
     )
     .unwrap();
     let text = ex.to_text();
-    let custom = cfg.path().join("gctest/gctest-api.conf").display().to_string();
+    let custom = cfg
+        .path()
+        .join("gctest/gctest-api.conf")
+        .display()
+        .to_string();
     assert!(
         text.contains(&format!("max_pool_size = 50    <- {custom}:3")),
         "{text}"
@@ -407,7 +426,11 @@ fn explain_names_sources_and_lines_and_hides_secrets() {
 fn errors_name_file_and_line() {
     let c = cloud(&[]);
     let cfg = tempfile::tempdir().unwrap();
-    std::fs::write(cfg.path().join("global.conf"), "[DEFAULT]\n\nx = {{ nope }}\n").unwrap();
+    std::fs::write(
+        cfg.path().join("global.conf"),
+        "[DEFAULT]\n\nx = {{ nope }}\n",
+    )
+    .unwrap();
     let err = generate(&c, &options(cfg.path())).unwrap_err().to_string();
     let global = cfg.path().join("global.conf").display().to_string();
     assert!(err.contains(&format!("{global}:3:")), "{err}");
@@ -426,7 +449,11 @@ fn missing_templates_are_listed_at_once() {
     let mut o = options(cfg.path());
     o.template_dir = Some(tpl.path().to_path_buf());
     let err = generate(&c, &o).unwrap_err().to_string();
-    for t in ["gctest/gctest.conf.j2", "gctest/policy.yaml.j2", "gctest/run.sh"] {
+    for t in [
+        "gctest/gctest.conf.j2",
+        "gctest/policy.yaml.j2",
+        "gctest/run.sh",
+    ] {
         assert!(err.contains(t), "{err}");
     }
     o.keep_going = true;

@@ -55,8 +55,9 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     };
     let mut out = std::io::stdout().lock();
     if let Some(ex) = &args.explain {
-        let explanation =
-            genconfig::explain(&catalog, &inventory, &inputs, &options, &ex[0], &ex[1], &ex[2])?;
+        let explanation = genconfig::explain(
+            &catalog, &inventory, &inputs, &options, &ex[0], &ex[1], &ex[2],
+        )?;
         match format {
             Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&explanation)?)?,
             Format::Text => out.write_all(explanation.to_text().as_bytes())?,
@@ -113,7 +114,11 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
                 "{} config directories, {} changed{}",
                 changes.len(),
                 n_changed,
-                if args.check { " (check: nothing written)" } else { "" }
+                if args.check {
+                    " (check: nothing written)"
+                } else {
+                    ""
+                }
             )?;
         }
     }

@@ -82,6 +82,12 @@ pub struct ConfigFile {
     /// config tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
+    /// Writes one file per element of this Jinja expression's value (a
+    /// list, or a mapping looped as `{key, value}` pairs like
+    /// `with_dict`), each rendered with `item` set to the element (and
+    /// `service` to its `value`); `dest` should use `item`.
+    #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub loop_over: Option<String>,
 }
 
 fn default_mode() -> String {

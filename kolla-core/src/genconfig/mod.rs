@@ -99,12 +99,7 @@ impl Error {
 
 fn list_missing(m: &[MissingTemplate]) -> String {
     m.iter()
-        .map(|m| {
-            format!(
-                "{}/{} (for {}/{})",
-                m.service, m.template, m.key, m.dest
-            )
-        })
+        .map(|m| format!("{}/{} (for {}/{})", m.service, m.template, m.key, m.dest))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -406,6 +401,7 @@ impl<'a> Run<'a> {
             .map(|(i, s)| (s.service.as_str(), i))
             .collect();
         let mut placed: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let containers = serde_json::to_value(graph.containers()).unwrap_or_default();
         for p in graph.containers() {
             if wanted
                 .as_ref()
@@ -448,32 +444,33 @@ impl<'a> Run<'a> {
             .enumerate()
             .map(|(i, h)| (h.name, i))
             .collect();
-        let resolver = {
-            let inputs: Inputs = (*inputs).clone();
-            let hosts = inventory.resolve_all();
-            Box::new(move |host: &str, name: &str| -> crate::Result<Option<Value>> {
-                let Some(&i) = index.get(host) else {
-                    return Ok(None);
-                };
-                let ctx = inputs.context(&hosts[i]);
-                if name == "ansible_facts" {
-                    return Ok(ctx.ansible_facts());
-                }
-                match ctx.get(name) {
-                    Ok(v) => Ok(Some(v)),
-                    Err(crate::Error::Vars(crate::vars::Error::Render { message, .. }))
-                        if message == "is undefined" =>
-                    {
-                        Ok(None)
-                    }
-                    Err(e) => Err(e),
-                }
-            }) as Box<render::HostVarResolver<'a>>
-        };
+        let resolver =
+            {
+                let inputs: Inputs = (*inputs).clone();
+                let hosts = inventory.resolve_all();
+                Box::new(
+                    move |host: &str, name: &str| -> crate::Result<Option<Value>> {
+                        let Some(&i) = index.get(host) else {
+                            return Ok(None);
+                        };
+                        let ctx = inputs.context(&hosts[i]);
+                        if name == "ansible_facts" {
+                            return Ok(ctx.ansible_facts());
+                        }
+                        match ctx.get(name) {
+                            Ok(v) => Ok(Some(v)),
+                            Err(crate::Error::Vars(crate::vars::Error::Render {
+                                message, ..
+                            })) if message == "is undefined" => Ok(None),
+                            Err(e) => Err(e),
+                        }
+                    },
+                ) as Box<render::HostVarResolver<'a>>
+            };
         Ok(Run {
             resolver,
             catalog,
-            renderer: Renderer::new(options.template_dir.as_deref(), inventory),
+            renderer: Renderer::new(options.template_dir.as_deref(), inventory, containers),
             inputs,
             resolved,
             hosts,
@@ -508,10 +505,7 @@ impl<'a> Run<'a> {
             "dimensions": container.dimensions,
         });
         let mut overlay = serde_json::Map::new();
-        overlay.insert(
-            "item".into(),
-            json!({"key": container.key, "value": value}),
-        );
+        overlay.insert("item".into(), json!({"key": container.key, "value": value}));
         overlay.insert("service_name".into(), Value::String(container.key.clone()));
         overlay.insert("project_name".into(), Value::String(svc.service.clone()));
         HostEnv::new(ctx, overlay, &self.resolver)
@@ -529,12 +523,42 @@ impl<'a> Run<'a> {
         let env = self.host_env(ctx, svc, container);
         let mut files: Vec<File> = Vec::new();
         for entry in &container.config_files {
-            let built = self
-                .file(&env, svc, container, entry, missing)
-                .map_err(|e| file_error(host, &container.key, &entry.dest, e))?;
-            if let Some(f) = built {
-                files.retain(|x| x.name != f.name);
-                files.push(f);
+            let items: Vec<Option<Value>> = match &entry.loop_over {
+                None => vec![None],
+                Some(expr) => {
+                    let v = self
+                        .renderer
+                        .render_value(&env, expr)
+                        .map_err(|e| file_error(host, &container.key, &entry.dest, e))?;
+                    match v {
+                        Value::Array(a) => a.into_iter().map(Some).collect(),
+                        Value::Object(m) => m
+                            .into_iter()
+                            .map(|(k, v)| Some(json!({"key": k, "value": v})))
+                            .collect(),
+                        Value::Null => Vec::new(),
+                        Value::String(s) if s.is_empty() => Vec::new(),
+                        v => vec![Some(v)],
+                    }
+                }
+            };
+            for item in items {
+                let looped;
+                let env = match &item {
+                    None => &env,
+                    Some(it) => {
+                        let service = it.get("value").cloned().unwrap_or(Value::Null);
+                        looped = env.with(&[("item", it.clone()), ("service", service)]);
+                        &looped
+                    }
+                };
+                let built = self
+                    .file(env, svc, container, entry, missing)
+                    .map_err(|e| file_error(host, &container.key, &entry.dest, e))?;
+                if let Some(f) = built {
+                    files.retain(|x| x.name != f.name);
+                    files.push(f);
+                }
             }
         }
         if let Some(spec) = &container.config_json {
@@ -576,7 +600,9 @@ impl<'a> Run<'a> {
         missing: &mut BTreeSet<MissingTemplate>,
     ) -> crate::Result<Option<Vec<(String, Arc<str>)>>> {
         if let Some(when) = &entry.when {
-            if !truthy(&Value::String(self.renderer.render_str(env, when)?.to_string())) {
+            if !truthy(&Value::String(
+                self.renderer.render_str(env, when)?.to_string(),
+            )) {
                 return Ok(None);
             }
         }
@@ -597,35 +623,34 @@ impl<'a> Run<'a> {
             Some(t) => Some(self.renderer.render_str(env, t)?.to_string()),
             None => None,
         };
-        let mut render_template =
-            |name: &str| -> crate::Result<Option<(String, Arc<str>)>> {
-                if let Some(full) = self.renderer.template_name(&svc.service, name) {
+        let mut render_template = |name: &str| -> crate::Result<Option<(String, Arc<str>)>> {
+            if let Some(full) = self.renderer.template_name(&svc.service, name) {
+                let text = if entry.merge == MergeKind::Copy {
+                    self.renderer.template_text(&full)?
+                } else {
+                    self.renderer.render_template(env, &full)?
+                };
+                return Ok(Some((format!("templates/{full}"), text)));
+            }
+            if name.starts_with('/') {
+                if let Some(text) = self.renderer.read_file(name)? {
                     let text = if entry.merge == MergeKind::Copy {
-                        self.renderer.template_text(&full)?
+                        text
                     } else {
-                        self.renderer.render_template(env, &full)?
+                        self.renderer.render_file(env, name, &text, lstrip)?
                     };
-                    return Ok(Some((format!("templates/{full}"), text)));
+                    return Ok(Some((name.to_string(), text)));
                 }
-                if name.starts_with('/') {
-                    if let Some(text) = self.renderer.read_file(name)? {
-                        let text = if entry.merge == MergeKind::Copy {
-                            text
-                        } else {
-                            self.renderer.render_file(env, name, &text, lstrip)?
-                        };
-                        return Ok(Some((name.to_string(), text)));
-                    }
-                    return Ok(None);
-                }
-                missing.insert(MissingTemplate {
-                    service: svc.service.clone(),
-                    template: name.to_string(),
-                    key: container.key.clone(),
-                    dest: entry.dest.clone(),
-                });
-                Ok(None)
-            };
+                return Ok(None);
+            }
+            missing.insert(MissingTemplate {
+                service: svc.service.clone(),
+                template: name.to_string(),
+                key: container.key.clone(),
+                dest: entry.dest.clone(),
+            });
+            Ok(None)
+        };
         match entry.merge {
             MergeKind::MergeConfigs | MergeKind::MergeYaml => {
                 let mut out = Vec::with_capacity(overrides.len() + 1);
@@ -702,9 +727,7 @@ impl<'a> Run<'a> {
                     Ok(crate::yaml::merge::merge_yaml(&pairs, &Default::default())?.into_bytes())
                 })?
             }
-            MergeKind::Template | MergeKind::Copy => {
-                Arc::from(sources[0].1.as_bytes())
-            }
+            MergeKind::Template | MergeKind::Copy => Arc::from(sources[0].1.as_bytes()),
         };
         Ok(Some(File { name, bytes, mode }))
     }
@@ -716,7 +739,9 @@ impl<'a> Run<'a> {
         spec: &ConfigJsonSpec,
         files: &[&str],
     ) -> crate::Result<ConfigJson> {
-        let r = |s: &str| -> crate::Result<String> { Ok(self.renderer.render_str(env, s)?.to_string()) };
+        let r = |s: &str| -> crate::Result<String> {
+            Ok(self.renderer.render_str(env, s)?.to_string())
+        };
         let when = |w: &Option<String>| -> crate::Result<bool> {
             match w {
                 Some(w) => Ok(truthy(&Value::String(r(w)?))),
@@ -778,10 +803,7 @@ impl<'a> Run<'a> {
 /// Whether a config.json `source` names a file (or a directory or glob
 /// over files) of the generated set.
 fn generated(source: &str, ccd: &str, files: &[&str]) -> bool {
-    let Some(rel) = source
-        .strip_prefix(ccd)
-        .map(|r| r.trim_start_matches('/'))
-    else {
+    let Some(rel) = source.strip_prefix(ccd).map(|r| r.trim_start_matches('/')) else {
         // Not in the config directory (a host path): keep it.
         return true;
     };

@@ -65,6 +65,19 @@ impl<'c> HostEnv<'c> {
         }
     }
 
+    /// The same host with `key` set to `value` (a loop's `item`).
+    pub(crate) fn with(&self, vars: &[(&str, Value)]) -> HostEnv<'c> {
+        let mut overlay = self.overlay.clone();
+        for (k, v) in vars {
+            overlay.insert((*k).to_string(), v.clone());
+        }
+        HostEnv {
+            ctx: self.ctx,
+            overlay,
+            hostvars: self.hostvars,
+        }
+    }
+
     /// The value of `name`: `Ok(None)` when it is undefined.
     fn get(&self, name: &str) -> crate::Result<Option<Value>> {
         if let Some(v) = self.overlay.get(name) {
@@ -72,11 +85,9 @@ impl<'c> HostEnv<'c> {
         }
         match self.ctx.get(name) {
             Ok(v) => Ok(Some(v)),
-            Err(crate::Error::Vars(crate::vars::Error::Render { message, name: n, .. }))
-                if n == name && message == "is undefined" =>
-            {
-                Ok(None)
-            }
+            Err(crate::Error::Vars(crate::vars::Error::Render {
+                message, name: n, ..
+            })) if n == name && message == "is undefined" => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -119,8 +130,12 @@ impl minijinja::value::Object for HostVars {
     }
 
     fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        let mut hosts: Vec<minijinja::Value> =
-            self.0.hosts.iter().map(|h| minijinja::Value::from(h.as_str())).collect();
+        let mut hosts: Vec<minijinja::Value> = self
+            .0
+            .hosts
+            .iter()
+            .map(|h| minijinja::Value::from(h.as_str()))
+            .collect();
         hosts.sort();
         minijinja::value::Enumerator::Values(hosts)
     }
@@ -173,6 +188,7 @@ pub(crate) struct Renderer {
     files_lstrip: RefCell<TemplateSet>,
     files_plain: RefCell<TemplateSet>,
     groups: minijinja::Value,
+    containers: minijinja::Value,
     hostvars: Arc<HostVarsData>,
     vars: RefCell<HashMap<(Set, String), Arc<[String]>>>,
     renders_cache: RefCell<HashMap<(u64, u64), Arc<str>>>,
@@ -225,7 +241,11 @@ impl Key {
 }
 
 impl Renderer {
-    pub(crate) fn new(template_dir: Option<&Path>, inventory: &Inventory) -> Renderer {
+    pub(crate) fn new(
+        template_dir: Option<&Path>,
+        inventory: &Inventory,
+        containers: Value,
+    ) -> Renderer {
         let mut groups = serde_json::Map::new();
         for g in inventory.groups() {
             let hosts = inventory.hosts_of(g).unwrap_or_default();
@@ -241,6 +261,7 @@ impl Renderer {
             files_lstrip: RefCell::new(TemplateSet::with_options(true)),
             files_plain: RefCell::new(TemplateSet::new()),
             groups: minijinja::Value::from_serialize(Value::Object(groups)),
+            containers: minijinja::Value::from_serialize(containers),
             hostvars: Arc::new(HostVarsData {
                 hosts: inventory.hosts().into_iter().map(str::to_string).collect(),
                 ..Default::default()
@@ -301,6 +322,13 @@ impl Renderer {
 
     /// Renders a string of the catalog (a path, an expression); a string
     /// without Jinja is itself.
+    /// Renders an expression of the catalog to a typed value (as Ansible's
+    /// native types read a rendering: lists, mappings, numbers, booleans).
+    pub(crate) fn render_value(&self, env: &HostEnv<'_>, s: &str) -> crate::Result<Value> {
+        let text = self.render_str(env, s)?;
+        Ok(crate::pycompat::literal::parse_value(&text))
+    }
+
     pub(crate) fn render_str(&self, env: &HostEnv<'_>, s: &str) -> crate::Result<Arc<str>> {
         if !s.contains("{{") && !s.contains("{%") {
             return Ok(Arc::from(s));
@@ -423,7 +451,9 @@ impl Renderer {
             let mut buf = self.buf.borrow_mut();
             for n in names.iter() {
                 key.bytes(n.as_bytes());
-                if (n == "groups" || n == "hostvars") && !env.overlay.contains_key(n.as_str()) {
+                if matches!(n.as_str(), "groups" | "hostvars" | "genconfig_containers")
+                    && !env.overlay.contains_key(n.as_str())
+                {
                     // The same for every host of the run.
                     values.push((n, None));
                     key.bytes(b"\x01");
@@ -457,6 +487,9 @@ impl Renderer {
                 }
                 None if *n == "groups" => {
                     ctx.insert(n, self.groups.clone());
+                }
+                None if *n == "genconfig_containers" => {
+                    ctx.insert(n, self.containers.clone());
                 }
                 None if *n == "hostvars" => {
                     ctx.insert(
@@ -492,7 +525,9 @@ impl Renderer {
             (Err(_), Some(e)) => return Err(e),
             (Err(e), None) => return Err(e.into()),
         };
-        self.renders_cache.borrow_mut().insert(key, Arc::clone(&out));
+        self.renders_cache
+            .borrow_mut()
+            .insert(key, Arc::clone(&out));
         Ok(out)
     }
 }

@@ -103,6 +103,9 @@ pub struct Inputs {
     /// `groups` as the template engine holds it, converted once on first
     /// use and shared by every render (it is as large as the inventory).
     groups_jinja: std::sync::OnceLock<minijinja::Value>,
+    /// Renderings of variable strings, shared by every host's Context:
+    /// (string, variables) to value.
+    render_cache: std::sync::Arc<std::sync::Mutex<HashMap<(u64, u64), Value>>>,
 }
 
 /// Which layer a variable's value comes from.
@@ -144,6 +147,7 @@ impl Inputs {
             facts_dir: None,
             groups: None,
             groups_jinja: std::sync::OnceLock::new(),
+            render_cache: Default::default(),
         })
     }
 
@@ -229,6 +233,7 @@ impl Inputs {
         }
         self.groups = Some(Value::Object(m));
         self.groups_jinja = std::sync::OnceLock::new();
+        self.render_cache = Default::default();
     }
 
     /// Whether [`Inputs::set_inventory`] was called.
@@ -570,7 +575,9 @@ impl<'a> Context<'a> {
         // template fails, the reference's own error is the better message.
         let mut first_err = None;
         let mut groups = None;
-        for ident in identifiers(s) {
+        let idents = identifiers(s);
+        let wants_facts = idents.contains("ansible_facts");
+        for ident in idents {
             if vars.contains_key(ident) {
                 continue;
             }
@@ -594,10 +601,29 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        if let Some(v) = self.fact_map() {
-            vars.entry("ansible_facts").or_insert(v);
+        if wants_facts {
+            if let Some(v) = self.fact_map() {
+                vars.entry("ansible_facts").or_insert(v);
+            }
         }
         let vars = Value::Object(vars);
+        // The same string with the same inputs renders the same on every
+        // host: once per run.
+        let key = if first_err.is_none() {
+            let key = render_key(s, &vars, groups.is_some());
+            if let Some(v) = self
+                .inputs
+                .render_cache
+                .lock()
+                .expect("render cache")
+                .get(&key)
+            {
+                return Ok(v.clone());
+            }
+            Some(key)
+        } else {
+            None
+        };
         let rendered = match groups {
             // The shared `groups` beside the other variables, not copied.
             Some(g) => {
@@ -636,7 +662,41 @@ impl<'a> Context<'a> {
                 message,
             }
         })?;
-        Ok(typed(&out))
+        let out = typed(&out);
+        if let Some(key) = key {
+            self.inputs
+                .render_cache
+                .lock()
+                .expect("render cache")
+                .insert(key, out.clone());
+        }
+        Ok(out)
+    }
+}
+
+/// A 128-bit key of a rendering: the string and its variables.
+fn render_key(s: &str, vars: &Value, groups: bool) -> (u64, u64) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let text = serde_json::to_string(vars).unwrap_or_default();
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = foldhash::quality::FixedState::with_seed(0x766172).build_hasher();
+    for h in [&mut a as &mut dyn Hasher, &mut b] {
+        s.hash(&mut HashInto(h));
+        text.hash(&mut HashInto(h));
+        groups.hash(&mut HashInto(h));
+    }
+    (a.finish(), b.finish())
+}
+
+/// Feeds a `dyn Hasher` through `Hash::hash`'s generic parameter.
+struct HashInto<'h>(&'h mut dyn std::hash::Hasher);
+
+impl std::hash::Hasher for HashInto<'_> {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
     }
 }
 

@@ -15,7 +15,11 @@ fn put_address_in_context_matches_upstream() {
     let cases = [
         ("fd00::1", "url", "[fd00::1]"),
         ("fd00::1", "memcache", "inet6:[fd00::1]"),
-        ("fd00::1", "rabbitmq", "16#fd00,16#0,16#0,16#0,16#0,16#0,16#0,16#1"),
+        (
+            "fd00::1",
+            "rabbitmq",
+            "16#fd00,16#0,16#0,16#0,16#0,16#0,16#0,16#1",
+        ),
         ("10.0.0.1", "rabbitmq", "10,0,0,1"),
         ("10.0.0.1", "url", "10.0.0.1"),
         ("host1", "memcache", "host1"),
@@ -34,7 +38,10 @@ fn put_address_in_context_matches_upstream() {
     }
     let err = r("{{ 'x' | put_address_in_context('bad') }}", json!({}));
     assert!(err.contains("Unknown context 'bad'"), "{err}");
-    let err = r("{{ 'host1' | put_address_in_context('rabbitmq') }}", json!({}));
+    let err = r(
+        "{{ 'host1' | put_address_in_context('rabbitmq') }}",
+        json!({}),
+    );
     assert!(
         err.contains("'host1' does not appear to be an IPv4 or IPv6 address"),
         "{err}"
@@ -44,13 +51,22 @@ fn put_address_in_context_matches_upstream() {
 #[test]
 fn kolla_url_matches_upstream() {
     let cases = [
-        ("{{ 'fd00::1' | kolla_url('http', 80) }}", "http://[fd00::1]"),
-        ("{{ 'h' | kolla_url('https', '443', '/v3') }}", "https://h/v3"),
+        (
+            "{{ 'fd00::1' | kolla_url('http', 80) }}",
+            "http://[fd00::1]",
+        ),
+        (
+            "{{ 'h' | kolla_url('https', '443', '/v3') }}",
+            "https://h/v3",
+        ),
         (
             "{{ 'h' | kolla_url('http', '8774', '/v2.1') }}",
             "http://h:8774/v2.1",
         ),
-        ("{{ 'fd00::2' | kolla_url('wss', 443, '', 'url') }}", "wss://[fd00::2]"),
+        (
+            "{{ 'fd00::2' | kolla_url('wss', 443, '', 'url') }}",
+            "wss://[fd00::2]",
+        ),
         ("{{ 'h' | kolla_url('ws', '80') }}", "ws://h"),
     ];
     for (src, want) in cases {
@@ -112,7 +128,10 @@ fn kolla_address_matches_upstream() {
     // Ansible's hostvars gives Undefined for an unknown host.
     let err = r("{{ 'api' | kolla_address('nope') }}", hostvars());
     assert!(err.contains("'nope' not in 'hostvars'"), "{err}");
-    let err = r("{{ 'api' | kolla_address }}", json!({"inventory_hostname": "h"}));
+    let err = r(
+        "{{ 'api' | kolla_address }}",
+        json!({"inventory_hostname": "h"}),
+    );
     assert!(err.contains("'hostvars' variable is unavailable"), "{err}");
 }
 
@@ -136,8 +155,14 @@ fn service_filters_match_upstream() {
         "{'a_api': {'port': 1}}"
     );
     let err = r("{{ {'a': {'enabled': True, 'haproxy': {'x': 1}}, 'b': {'enabled': True, 'haproxy': {'x': 2}}} | extract_haproxy_services }}", vars.clone());
-    assert!(err.contains("haproxy service names should be unique"), "{err}");
-    let err = r("{{ {'container_name': 'c'} | service_enabled }}", vars.clone());
+    assert!(
+        err.contains("haproxy service names should be unique"),
+        "{err}"
+    );
+    let err = r(
+        "{{ {'container_name': 'c'} | service_enabled }}",
+        vars.clone(),
+    );
     assert!(
         err.contains("Service definition for 'c' does not have an 'enabled' attribute"),
         "{err}"
@@ -147,7 +172,9 @@ fn service_filters_match_upstream() {
         vars.clone(),
     );
     assert!(
-        err.contains("Service definition for 'c' does not have a 'group' or 'host_in_groups' attribute"),
+        err.contains(
+            "Service definition for 'c' does not have a 'group' or 'host_in_groups' attribute"
+        ),
         "{err}"
     );
     assert_eq!(
