@@ -33,9 +33,29 @@ const SERVICES: &[&str] = &[
     "heat",
 ];
 
-/// Files upstream writes there from other engineers' services or that kolla-rs does not
-/// generate yet; each is named in the test's report, never silently skipped.
-const KNOWN_GAPS: &[&str] = &[];
+/// Files upstream writes there for services whose data is not in the catalog yet (nova's
+/// novncproxy haproxy entry, nova/nova-cell/neutron `<role>_database_shard` variables: the
+/// nova/neutron templates' branch brings them).
+const KNOWN_GAPS: &[&str] = &[
+    "haproxy/services.d/nova-novncproxy.cfg",
+    "proxysql/users/nova.yaml",
+    "proxysql/rules/nova.yaml",
+    "proxysql/users/nova-cell.yaml",
+    "proxysql/rules/nova-cell.yaml",
+    "proxysql/users/neutron.yaml",
+    "proxysql/rules/neutron.yaml",
+];
+
+/// config.json as data; an absent `config_files` list is the empty one (kolla_set_configs
+/// reads them alike; upstream writes `"config_files": []`).
+fn config_json(text: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    if let Some(m) = v.as_object_mut() {
+        m.entry("config_files")
+            .or_insert_with(|| serde_json::json!([]));
+    }
+    v
+}
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/genconfig-core")
@@ -46,7 +66,14 @@ fn data() -> PathBuf {
 fn inventory() -> Inventory {
     let children = include_str!("data/genconfig-core/inventory-children.ini");
     let mut text = String::new();
-    for g in ["control", "network", "compute", "storage", "monitoring", "deployment"] {
+    for g in [
+        "control",
+        "network",
+        "compute",
+        "storage",
+        "monitoring",
+        "deployment",
+    ] {
         text.push_str(&format!("[{g}]\nlocalhost ansible_connection=local\n"));
     }
     text.push_str(children);
@@ -60,7 +87,11 @@ fn golden(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -95,16 +126,24 @@ fn ini_entries(text: &str) -> Option<Vec<(String, String, String)>> {
 fn core_services_match_upstream_all_in_one() {
     let dir = data();
     let mut inputs = Inputs::new().unwrap();
-    inputs.add_globals(&dir.join("globals-default.yml")).unwrap();
+    inputs
+        .add_globals(&dir.join("globals-default.yml"))
+        .unwrap();
     inputs.add_passwords(&dir.join("passwords.yml")).unwrap();
     inputs.set_facts_dir(&dir.join("facts"));
     // Upstream compares the VIPs through `ansible.utils.ipaddr`, which the engine lacks yet;
     // the all-in-one has one VIP.
-    inputs.set_extra("kolla_same_external_internal_vip", serde_json::Value::Bool(true));
+    inputs.set_extra(
+        "kolla_same_external_internal_vip",
+        serde_json::Value::Bool(true),
+    );
     // The transport URLs loop over the rabbitmq hosts with `kolla_address`, which needs
     // `hostvars` where the variable model renders them (not there yet): the one host's
     // address, as upstream computes it for the all-in-one.
-    for (var, kind) in [("rpc_transport_url", "rpc"), ("notify_transport_url", "notify")] {
+    for (var, kind) in [
+        ("rpc_transport_url", "rpc"),
+        ("notify_transport_url", "notify"),
+    ] {
         let url = format!(
             "{{{{ om_{kind}_transport }}}}://{{{{ om_{kind}_user }}}}:{{{{ om_{kind}_password }}}}@{{{{ api_interface_address }}}}:{{{{ om_{kind}_port }}}}/{{{{ om_{kind}_vhost }}}}"
         );
@@ -115,6 +154,7 @@ fn core_services_match_upstream_all_in_one() {
     let empty = tempfile::tempdir().unwrap();
     let options = Options {
         config_dir: Some(empty.path().to_path_buf()),
+        services: SERVICES.iter().map(|s| s.to_string()).collect(),
         keep_going: true,
         ..Default::default()
     };
@@ -134,8 +174,11 @@ fn core_services_match_upstream_all_in_one() {
             report.push(format!("{key}: directory missing"));
             continue;
         };
-        let ours: BTreeMap<&str, &[u8]> =
-            ours.files.iter().map(|f| (f.name.as_str(), &f.bytes[..])).collect();
+        let ours: BTreeMap<&str, &[u8]> = ours
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), &f.bytes[..]))
+            .collect();
         for (name, up) in golden(&key_dir) {
             let path = format!("{key}/{name}");
             let Some(mine) = ours.get(name.as_str()) else {
@@ -147,13 +190,13 @@ fn core_services_match_upstream_all_in_one() {
             let (up, mine) = (String::from_utf8_lossy(&up), String::from_utf8_lossy(mine));
             if name == "config.json" {
                 json_total += 1;
-                let a: serde_json::Value = serde_json::from_str(&up).unwrap();
-                let b: serde_json::Value = serde_json::from_str(&mine)
-                    .unwrap_or_else(|e| panic!("{path}: our config.json: {e}"));
+                let (a, b) = (config_json(&up), config_json(&mine));
                 if a == b {
                     json_equal += 1;
                 } else {
-                    report.push(format!("{path}: config.json differs\n  ours {b}\n  upstream {a}"));
+                    report.push(format!(
+                        "{path}: config.json differs\n  ours {b}\n  upstream {a}"
+                    ));
                 }
             } else if let Some(want) = ini_entries(&up) {
                 let got = ini_entries(&mine).unwrap_or_default();
@@ -162,7 +205,10 @@ fn core_services_match_upstream_all_in_one() {
                     if got.contains(e) {
                         ini_equal += 1;
                     } else {
-                        report.push(format!("{path}: [{}] {} = {} missing or different", e.0, e.1, e.2));
+                        report.push(format!(
+                            "{path}: [{}] {} = {} missing or different",
+                            e.0, e.1, e.2
+                        ));
                     }
                 }
             }
@@ -181,5 +227,6 @@ fn core_services_match_upstream_all_in_one() {
         eprintln!("  {line}");
     }
     assert!(ini_total > 300, "{ini_total} INI entries compared");
+    assert_eq!(json_total, 20, "config.json files compared");
     assert!(report.is_empty(), "{} differences (above)", report.len());
 }
