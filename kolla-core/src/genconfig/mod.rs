@@ -175,7 +175,8 @@ pub struct Generated {
     pub configs: Vec<ContainerConfig>,
     /// Templates that were missing (with [`Options::keep_going`]).
     pub missing: Vec<MissingTemplate>,
-    /// How many template renderings were done (the rest came from the cache).
+    /// How many config template renderings were done (the rest came from
+    /// the render cache).
     pub renders: usize,
 }
 
