@@ -756,6 +756,11 @@ fn typed(s: &str) -> Value {
         if let Ok(v) = serde_json::from_str::<Value>(t) {
             return v;
         }
+        // A list or dict printed as Python prints it (`[{'name': 'file'}]`):
+        // Ansible reads it back with literal_eval.
+        if let v @ (Value::Array(_) | Value::Object(_)) = crate::pycompat::literal::parse_value(t) {
+            return v;
+        }
     }
     Value::String(s.to_string())
 }

@@ -236,3 +236,21 @@ fn groups_in_templates() {
     let c = extra.context(&hosts[2]);
     assert_eq!(c.eval(e).unwrap(), false);
 }
+
+#[test]
+fn python_printed_lists_read_back_as_lists() {
+    let inv = inv("[control]\nctl1\n");
+    let hosts = inv.resolve_all();
+    let inputs = Inputs::new().unwrap();
+    let ctx = inputs.context(&hosts[0]);
+    // A list of dicts Jinja prints as Python does (single quotes, True):
+    // Ansible reads it back as a list, and so do we.
+    let backends = ctx.get("glance_store_backends").unwrap();
+    assert_eq!(
+        backends,
+        serde_json::json!([
+            {"name": "file", "type": "file", "enabled": true},
+            {"name": "http", "type": "http", "enabled": true}
+        ])
+    );
+}
