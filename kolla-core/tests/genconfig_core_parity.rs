@@ -46,7 +46,14 @@ fn data() -> PathBuf {
 fn inventory() -> Inventory {
     let children = include_str!("data/genconfig-core/inventory-children.ini");
     let mut text = String::new();
-    for g in ["control", "network", "compute", "storage", "monitoring", "deployment"] {
+    for g in [
+        "control",
+        "network",
+        "compute",
+        "storage",
+        "monitoring",
+        "deployment",
+    ] {
         text.push_str(&format!("[{g}]\nlocalhost ansible_connection=local\n"));
     }
     text.push_str(children);
@@ -60,7 +67,11 @@ fn golden(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(root, &p, out);
             } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -95,7 +106,9 @@ fn ini_entries(text: &str) -> Option<Vec<(String, String, String)>> {
 fn core_services_match_upstream_all_in_one() {
     let dir = data();
     let mut inputs = Inputs::new().unwrap();
-    inputs.add_globals(&dir.join("globals-default.yml")).unwrap();
+    inputs
+        .add_globals(&dir.join("globals-default.yml"))
+        .unwrap();
     inputs.add_passwords(&dir.join("passwords.yml")).unwrap();
     inputs.set_facts_dir(&dir.join("facts"));
     let inv = inventory();
@@ -122,8 +135,11 @@ fn core_services_match_upstream_all_in_one() {
             report.push(format!("{key}: directory missing"));
             continue;
         };
-        let ours: BTreeMap<&str, &[u8]> =
-            ours.files.iter().map(|f| (f.name.as_str(), &f.bytes[..])).collect();
+        let ours: BTreeMap<&str, &[u8]> = ours
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), &f.bytes[..]))
+            .collect();
         for (name, up) in golden(&key_dir) {
             let path = format!("{key}/{name}");
             let Some(mine) = ours.get(name.as_str()) else {
@@ -141,7 +157,9 @@ fn core_services_match_upstream_all_in_one() {
                 if a == b {
                     json_equal += 1;
                 } else {
-                    report.push(format!("{path}: config.json differs\n  ours {b}\n  upstream {a}"));
+                    report.push(format!(
+                        "{path}: config.json differs\n  ours {b}\n  upstream {a}"
+                    ));
                 }
             } else if let Some(want) = ini_entries(&up) {
                 let got = ini_entries(&mine).unwrap_or_default();
@@ -150,7 +168,10 @@ fn core_services_match_upstream_all_in_one() {
                     if got.contains(e) {
                         ini_equal += 1;
                     } else {
-                        report.push(format!("{path}: [{}] {} = {} missing or different", e.0, e.1, e.2));
+                        report.push(format!(
+                            "{path}: [{}] {} = {} missing or different",
+                            e.0, e.1, e.2
+                        ));
                     }
                 }
             }

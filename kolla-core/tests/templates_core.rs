@@ -52,7 +52,11 @@ fn every_core_template_parses() {
 fn core_catalog_templates_exist() {
     let cat = Catalog::embedded().unwrap();
     let mut missing = Vec::new();
-    for svc in cat.services().iter().filter(|s| SERVICES.contains(&s.service.as_str())) {
+    for svc in cat
+        .services()
+        .iter()
+        .filter(|s| SERVICES.contains(&s.service.as_str()))
+    {
         for c in &svc.containers {
             for f in &c.config_files {
                 let Some(t) = &f.template else { continue };
@@ -92,6 +96,12 @@ fn fernet_crontab_of_one_host() {
         "inventory_hostname": "ctl2",
     });
     let out = t.render(&vars).unwrap();
-    assert!(out.contains("\n0 1 * * * /usr/bin/fernet-rotate.sh\n"), "{out}");
-    assert!(out.contains("\n0 4 * * * /usr/bin/fernet-rotate.sh\n"), "{out}");
+    assert!(
+        out.contains("\n0 1 * * * /usr/bin/fernet-rotate.sh\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n0 4 * * * /usr/bin/fernet-rotate.sh\n"),
+        "{out}"
+    );
 }
