@@ -68,7 +68,8 @@ fn run() -> &'static Run {
             std::fs::write(facts.join(host), f.to_string()).unwrap();
         }
         // Every password is `pw-<key>`.
-        let template = kolla_core::yaml::load("passwords.yml", kolla_core::passwords::TEMPLATE).unwrap();
+        let template =
+            kolla_core::yaml::load("passwords.yml", kolla_core::passwords::TEMPLATE).unwrap();
         let passwords: serde_json::Map<String, Value> = template
             .as_object()
             .unwrap()
@@ -84,7 +85,9 @@ fn run() -> &'static Run {
         let enable: Vec<String> = RETIRED.iter().map(|s| format!("enable_{s}=yes")).collect();
         inputs.add_extra(&enable.join(" ")).unwrap();
         inputs
-            .add_extra(&format!("kolla_internal_vip_address={VIP} enable_ceph_rgw_keystone=yes"))
+            .add_extra(&format!(
+                "kolla_internal_vip_address={VIP} enable_ceph_rgw_keystone=yes"
+            ))
             .unwrap();
         // A separate external VIP. `kolla_same_external_internal_vip` is given
         // because its default goes through `ansible.utils.ipaddr`, which the
@@ -102,7 +105,11 @@ fn run() -> &'static Run {
         };
         let out = genconfig::generate(&Catalog::embedded().unwrap(), &inventory, &inputs, &options)
             .unwrap_or_else(|e| panic!("genconfig failed: {e}"));
-        Run { inventory, out, _dir: dir }
+        Run {
+            inventory,
+            out,
+            _dir: dir,
+        }
     })
 }
 
@@ -116,11 +123,14 @@ fn config<'a>(host: &str, key: &str) -> &'a ContainerConfig {
 }
 
 fn text(c: &ContainerConfig, name: &str) -> String {
-    let f = c
-        .files
-        .iter()
-        .find(|f| f.name == name)
-        .unwrap_or_else(|| panic!("{}: {} has no {name} (it has {:?})", c.host, c.key, names(c)));
+    let f = c.files.iter().find(|f| f.name == name).unwrap_or_else(|| {
+        panic!(
+            "{}: {} has no {name} (it has {:?})",
+            c.host,
+            c.key,
+            names(c)
+        )
+    });
     String::from_utf8(f.bytes.to_vec()).unwrap()
 }
 
@@ -146,19 +156,33 @@ fn ini(c: &ContainerConfig, name: &str) -> BTreeMap<String, BTreeMap<String, Str
             out.entry(section.clone()).or_default();
             continue;
         }
-        let (k, v) = l
-            .split_once('=')
-            .unwrap_or_else(|| panic!("{}/{}/{name}: not a key = value line: {line}", c.host, c.key));
+        let (k, v) = l.split_once('=').unwrap_or_else(|| {
+            panic!(
+                "{}/{}/{name}: not a key = value line: {line}",
+                c.host, c.key
+            )
+        });
         let prev = out
             .entry(section.clone())
             .or_default()
             .insert(k.trim().to_string(), v.trim().to_string());
-        assert!(prev.is_none(), "{}/{}/{name}: [{section}] {} twice", c.host, c.key, k.trim());
+        assert!(
+            prev.is_none(),
+            "{}/{}/{name}: [{section}] {} twice",
+            c.host,
+            c.key,
+            k.trim()
+        );
     }
     out
 }
 
-fn get<'a>(conf: &'a BTreeMap<String, BTreeMap<String, String>>, where_: &str, section: &str, key: &str) -> &'a str {
+fn get<'a>(
+    conf: &'a BTreeMap<String, BTreeMap<String, String>>,
+    where_: &str,
+    section: &str,
+    key: &str,
+) -> &'a str {
     conf.get(section)
         .and_then(|s| s.get(key))
         .filter(|v| !v.is_empty())
@@ -179,11 +203,21 @@ fn endpoints(group: &str, port: u16) -> String {
 
 /// Database, messaging, keystone_authtoken with memcache and the log
 /// directory: what every OpenStack service of the retired set needs.
-fn openstack_essentials(host: &str, key: &str, file: &str, service: &str, rpc: bool) -> BTreeMap<String, BTreeMap<String, String>> {
+fn openstack_essentials(
+    host: &str,
+    key: &str,
+    file: &str,
+    service: &str,
+    rpc: bool,
+) -> BTreeMap<String, BTreeMap<String, String>> {
     let c = config(host, key);
     let conf = ini(c, file);
     let w = format!("{host}/{key}/{file}");
-    assert_eq!(get(&conf, &w, "DEFAULT", "log_dir"), format!("/var/log/kolla/{service}"), "{w}");
+    assert_eq!(
+        get(&conf, &w, "DEFAULT", "log_dir"),
+        format!("/var/log/kolla/{service}"),
+        "{w}"
+    );
     let db = get(&conf, &w, "database", "connection");
     assert_eq!(
         db,
@@ -194,21 +228,54 @@ fn openstack_essentials(host: &str, key: &str, file: &str, service: &str, rpc: b
         let rabbit = endpoints("rabbitmq", 5672).replace(',', ",openstack:pw-rabbitmq_password@");
         let url = format!("rabbit://openstack:pw-rabbitmq_password@{rabbit}//");
         assert_eq!(get(&conf, &w, "DEFAULT", "transport_url"), url, "{w}");
-        assert_eq!(get(&conf, &w, "oslo_messaging_notifications", "transport_url"), url, "{w}");
+        assert_eq!(
+            get(&conf, &w, "oslo_messaging_notifications", "transport_url"),
+            url,
+            "{w}"
+        );
     }
     keystone_authtoken(&conf, &w, "keystone_authtoken", service);
     conf
 }
 
-fn keystone_authtoken(conf: &BTreeMap<String, BTreeMap<String, String>>, w: &str, section: &str, service: &str) {
-    assert_eq!(get(conf, w, section, "auth_url"), format!("http://{VIP}:5000"), "{w}");
-    assert_eq!(get(conf, w, section, "www_authenticate_uri"), format!("http://{EXT}:5000"), "{w}");
+fn keystone_authtoken(
+    conf: &BTreeMap<String, BTreeMap<String, String>>,
+    w: &str,
+    section: &str,
+    service: &str,
+) {
+    assert_eq!(
+        get(conf, w, section, "auth_url"),
+        format!("http://{VIP}:5000"),
+        "{w}"
+    );
+    assert_eq!(
+        get(conf, w, section, "www_authenticate_uri"),
+        format!("http://{EXT}:5000"),
+        "{w}"
+    );
     assert_eq!(get(conf, w, section, "auth_type"), "password", "{w}");
     assert_eq!(get(conf, w, section, "username"), service, "{w}");
-    assert_eq!(get(conf, w, section, "password"), format!("pw-{service}_keystone_password"), "{w}");
-    assert_eq!(get(conf, w, section, "memcache_security_strategy"), "ENCRYPT", "{w}");
-    assert_eq!(get(conf, w, section, "memcache_secret_key"), "pw-memcache_secret_key", "{w}");
-    assert_eq!(get(conf, w, section, "memcached_servers"), endpoints("memcached", 11211), "{w}");
+    assert_eq!(
+        get(conf, w, section, "password"),
+        format!("pw-{service}_keystone_password"),
+        "{w}"
+    );
+    assert_eq!(
+        get(conf, w, section, "memcache_security_strategy"),
+        "ENCRYPT",
+        "{w}"
+    );
+    assert_eq!(
+        get(conf, w, section, "memcache_secret_key"),
+        "pw-memcache_secret_key",
+        "{w}"
+    );
+    assert_eq!(
+        get(conf, w, section, "memcached_servers"),
+        endpoints("memcached", 11211),
+        "{w}"
+    );
 }
 
 fn first(group: &str) -> String {
@@ -231,7 +298,12 @@ fn every_container_dir_is_on_exactly_its_groups_hosts() {
             for g in std::iter::once(&c.group).chain(&c.extra_groups) {
                 want.extend(r.inventory.hosts_of(g).unwrap());
             }
-            assert!(!want.is_empty(), "{svc}/{}: group {} has no host", c.key, c.group);
+            assert!(
+                !want.is_empty(),
+                "{svc}/{}: group {} has no host",
+                c.key,
+                c.group
+            );
             let got: BTreeSet<&str> = r
                 .out
                 .configs
@@ -246,7 +318,12 @@ fn every_container_dir_is_on_exactly_its_groups_hosts() {
     assert_eq!(seen, 39, "containers checked");
     // Nothing else: every generated directory belongs to a retired service.
     for c in &r.out.configs {
-        assert!(RETIRED.contains(&c.service.as_str()), "unexpected {}/{}", c.host, c.key);
+        assert!(
+            RETIRED.contains(&c.service.as_str()),
+            "unexpected {}/{}",
+            c.host,
+            c.key
+        );
     }
 }
 
@@ -255,22 +332,35 @@ fn every_config_json_names_a_command_and_files_it_gets() {
     let r = run();
     for c in &r.out.configs {
         let w = format!("{}/{}", c.host, c.key);
-        let cj: Value = serde_json::from_str(&text(c, "config.json")).unwrap_or_else(|e| panic!("{w}/config.json: {e}"));
-        let cmd = cj["command"].as_str().unwrap_or_else(|| panic!("{w}: config.json has no command"));
-        assert!(!cmd.trim().is_empty() && !cmd.contains("{{"), "{w}: command {cmd:?}");
+        let cj: Value = serde_json::from_str(&text(c, "config.json"))
+            .unwrap_or_else(|e| panic!("{w}/config.json: {e}"));
+        let cmd = cj["command"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{w}: config.json has no command"));
+        assert!(
+            !cmd.trim().is_empty() && !cmd.contains("{{"),
+            "{w}: command {cmd:?}"
+        );
         for f in cj["config_files"].as_array().unwrap() {
             for k in ["source", "dest", "owner", "perm"] {
-                let v = f[k].as_str().unwrap_or_else(|| panic!("{w}: config_files entry without {k}: {f}"));
+                let v = f[k]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{w}: config_files entry without {k}: {f}"));
                 assert!(!v.is_empty() && !v.contains("{{"), "{w}: {k} {v:?}");
             }
             let perm = f["perm"].as_str().unwrap();
-            assert!(perm.len() == 4 && perm.chars().all(|d| ('0'..='7').contains(&d)), "{w}: perm {perm}");
+            assert!(
+                perm.len() == 4 && perm.chars().all(|d| ('0'..='7').contains(&d)),
+                "{w}: perm {perm}"
+            );
             // A file from the config directory is one genconfig wrote, unless
             // it is optional or comes from deploy (keyrings, rings).
             let src = f["source"].as_str().unwrap();
             if let Some(name) = src.strip_prefix("/var/lib/kolla/config_files/") {
-                let deploy_made = name.ends_with(".keyring") || name == "ceph.monmap" || name == "policy.json";
-                let optional = matches!(&f["optional"], Value::Bool(true)) || f["optional"] == "true";
+                let deploy_made =
+                    name.ends_with(".keyring") || name == "ceph.monmap" || name == "policy.json";
+                let optional =
+                    matches!(&f["optional"], Value::Bool(true)) || f["optional"] == "true";
                 assert!(
                     deploy_made || optional || names(c).contains(&name),
                     "{w}: config.json copies {name}, which is not generated ({:?})",
@@ -289,18 +379,42 @@ fn congress_murano_sahara_senlin_hold_their_essentials() {
     assert_eq!(get(&api, w, "DEFAULT", "bind_host"), addr(&ctl));
     assert_eq!(get(&api, w, "DEFAULT", "bind_port"), "1789");
     assert!(get(&api, w, "DEFAULT", "drivers").contains("NovaDriver"));
-    let pe = openstack_essentials(&ctl, "congress-policy-engine", "congress.conf", "congress", true);
-    assert!(!pe["DEFAULT"].contains_key("bind_port"), "only the API binds");
-    openstack_essentials(&ctl, "congress-datasource", "congress.conf", "congress", true);
+    let pe = openstack_essentials(
+        &ctl,
+        "congress-policy-engine",
+        "congress.conf",
+        "congress",
+        true,
+    );
+    assert!(
+        !pe["DEFAULT"].contains_key("bind_port"),
+        "only the API binds"
+    );
+    openstack_essentials(
+        &ctl,
+        "congress-datasource",
+        "congress.conf",
+        "congress",
+        true,
+    );
 
     let api = openstack_essentials(&ctl, "murano-api", "murano.conf", "murano", true);
     assert_eq!(get(&api, "murano-api", "DEFAULT", "bind_host"), addr(&ctl));
     assert_eq!(get(&api, "murano-api", "DEFAULT", "bind_port"), "8082");
-    assert_eq!(get(&api, "murano-api", "murano", "url"), format!("http://{VIP}:8082"));
+    assert_eq!(
+        get(&api, "murano-api", "murano", "url"),
+        format!("http://{VIP}:8082")
+    );
     let engine = openstack_essentials(&ctl, "murano-engine", "murano.conf", "murano", true);
-    assert_eq!(get(&engine, "murano-engine", "rabbitmq", "login"), "muranoagent");
+    assert_eq!(
+        get(&engine, "murano-engine", "rabbitmq", "login"),
+        "muranoagent"
+    );
     assert_eq!(get(&engine, "murano-engine", "rabbitmq", "host"), EXT);
-    assert_eq!(get(&engine, "murano-engine", "murano_auth", "password"), "pw-murano_keystone_password");
+    assert_eq!(
+        get(&engine, "murano-engine", "murano_auth", "password"),
+        "pw-murano_keystone_password"
+    );
 
     let api = openstack_essentials(&ctl, "sahara-api", "sahara.conf", "sahara", true);
     assert_eq!(get(&api, "sahara-api", "DEFAULT", "host"), addr(&ctl));
@@ -309,9 +423,15 @@ fn congress_murano_sahara_senlin_hold_their_essentials() {
     openstack_essentials(&ctl, "sahara-engine", "sahara.conf", "sahara", true);
 
     let api = openstack_essentials(&ctl, "senlin-api", "senlin.conf", "senlin", true);
-    assert_eq!(get(&api, "senlin-api", "senlin_api", "bind_host"), addr(&ctl));
+    assert_eq!(
+        get(&api, "senlin-api", "senlin_api", "bind_host"),
+        addr(&ctl)
+    );
     assert_eq!(get(&api, "senlin-api", "senlin_api", "bind_port"), "8778");
-    assert_eq!(get(&api, "senlin-api", "authentication", "service_password"), "pw-senlin_keystone_password");
+    assert_eq!(
+        get(&api, "senlin-api", "authentication", "service_password"),
+        "pw-senlin_keystone_password"
+    );
     let engine = openstack_essentials(&ctl, "senlin-engine", "senlin.conf", "senlin", true);
     assert!(!engine.contains_key("senlin_api"), "only the API binds");
 }
@@ -321,7 +441,10 @@ fn rally_tempest_kuryr_vmtp_hold_their_essentials() {
     let h = first("rally");
     let c = config(&h, "rally");
     let conf = ini(c, "rally.conf");
-    assert_eq!(get(&conf, "rally", "DEFAULT", "log_dir"), "/var/log/kolla/rally");
+    assert_eq!(
+        get(&conf, "rally", "DEFAULT", "log_dir"),
+        "/var/log/kolla/rally"
+    );
     assert_eq!(
         get(&conf, "rally", "database", "connection"),
         format!("mysql+pymysql://rally:pw-rally_database_password@{VIP}:3306/rally")
@@ -329,9 +452,18 @@ fn rally_tempest_kuryr_vmtp_hold_their_essentials() {
 
     let h = first("tempest");
     let conf = ini(config(&h, "tempest"), "tempest.conf");
-    assert_eq!(get(&conf, "tempest", "DEFAULT", "log_dir"), "/var/log/kolla/tempest");
-    assert_eq!(get(&conf, "tempest", "auth", "admin_password"), "pw-keystone_admin_password");
-    assert_eq!(get(&conf, "tempest", "identity", "uri_v3"), format!("http://{VIP}:5000/v3"));
+    assert_eq!(
+        get(&conf, "tempest", "DEFAULT", "log_dir"),
+        "/var/log/kolla/tempest"
+    );
+    assert_eq!(
+        get(&conf, "tempest", "auth", "admin_password"),
+        "pw-keystone_admin_password"
+    );
+    assert_eq!(
+        get(&conf, "tempest", "identity", "uri_v3"),
+        format!("http://{VIP}:5000/v3")
+    );
     assert_eq!(get(&conf, "tempest", "service_available", "swift"), "true");
 
     let h = first("compute");
@@ -339,9 +471,18 @@ fn rally_tempest_kuryr_vmtp_hold_their_essentials() {
     let conf = ini(c, "kuryr.conf");
     let uri = format!("http://{}:23750", addr(&h));
     assert_eq!(get(&conf, "kuryr", "DEFAULT", "kuryr_uri"), uri);
-    assert_eq!(get(&conf, "kuryr", "DEFAULT", "log_dir"), "/var/log/kolla/kuryr");
-    assert_eq!(get(&conf, "kuryr", "neutron", "auth_url"), format!("http://{VIP}:5000"));
-    assert_eq!(get(&conf, "kuryr", "neutron", "password"), "pw-kuryr_keystone_password");
+    assert_eq!(
+        get(&conf, "kuryr", "DEFAULT", "log_dir"),
+        "/var/log/kolla/kuryr"
+    );
+    assert_eq!(
+        get(&conf, "kuryr", "neutron", "auth_url"),
+        format!("http://{VIP}:5000")
+    );
+    assert_eq!(
+        get(&conf, "kuryr", "neutron", "password"),
+        "pw-kuryr_keystone_password"
+    );
     assert_eq!(text(c, "kuryr.spec").trim(), uri);
 
     let h = first("vmtp");
@@ -362,20 +503,39 @@ fn swift_holds_its_essentials() {
     assert_eq!(get(&conf, w, "DEFAULT", "bind_port"), "8080");
     assert_eq!(get(&conf, w, "DEFAULT", "log_udp_host"), addr(&h));
     let pipeline = get(&conf, w, "pipeline:main", "pipeline");
-    assert!(pipeline.ends_with("proxy-server") && pipeline.contains(" authtoken keystoneauth "), "{pipeline}");
+    assert!(
+        pipeline.ends_with("proxy-server") && pipeline.contains(" authtoken keystoneauth "),
+        "{pipeline}"
+    );
     for filter in pipeline.split_whitespace().filter(|f| *f != "proxy-server") {
-        assert!(conf.contains_key(&format!("filter:{filter}")), "{w}: no [filter:{filter}]");
+        assert!(
+            conf.contains_key(&format!("filter:{filter}")),
+            "{w}: no [filter:{filter}]"
+        );
     }
     keystone_authtoken(&conf, w, "filter:authtoken", "swift");
-    assert_eq!(get(&conf, w, "filter:cache", "memcache_servers"), endpoints("memcached", 11211));
+    assert_eq!(
+        get(&conf, w, "filter:cache", "memcache_servers"),
+        endpoints("memcached", 11211)
+    );
     let hash = ini(c, "swift.conf");
-    assert_eq!(get(&hash, w, "swift-hash", "swift_hash_path_suffix"), "pw-swift_hash_path_suffix");
-    assert_eq!(get(&hash, w, "swift-hash", "swift_hash_path_prefix"), "pw-swift_hash_path_prefix");
+    assert_eq!(
+        get(&hash, w, "swift-hash", "swift_hash_path_suffix"),
+        "pw-swift_hash_path_suffix"
+    );
+    assert_eq!(
+        get(&hash, w, "swift-hash", "swift_hash_path_prefix"),
+        "pw-swift_hash_path_prefix"
+    );
 
     let h = first("swift-object-server");
     for (key, file, port) in [
         ("swift-account-server", "account-server.conf", "6001"),
-        ("swift-account-replicator", "account-replicator.conf", "6001"),
+        (
+            "swift-account-replicator",
+            "account-replicator.conf",
+            "6001",
+        ),
         ("swift-container-server", "container-server.conf", "6002"),
         ("swift-container-updater", "container-updater.conf", "6002"),
         ("swift-object-server", "object-server.conf", "6000"),
@@ -417,17 +577,32 @@ fn ceph_influxdb_mongodb_collectd_hold_their_essentials() {
         get(&conf, "ceph-rgw", "client.radosgw.gateway", "rgw frontends"),
         format!("civetweb port={}:6780", addr(&h))
     );
-    assert_eq!(get(&conf, "ceph-rgw", "client.radosgw.gateway", "rgw_keystone_url"), format!("http://{VIP}:5000"));
+    assert_eq!(
+        get(
+            &conf,
+            "ceph-rgw",
+            "client.radosgw.gateway",
+            "rgw_keystone_url"
+        ),
+        format!("http://{VIP}:5000")
+    );
     assert!(text(config(&first("ceph-nfs"), "ceph-nfs"), "ganesha.conf").contains("Name = CEPH;"));
 
     let h = first("influxdb");
     let t = text(config(&h, "influxdb"), "influxdb.conf");
-    assert!(t.contains(&format!("bind-address = \"{}:8086\"", addr(&h))), "{t}");
-    assert!(t.contains("file = \"/var/log/kolla/influxdb/influxdb.log\""), "{t}");
+    assert!(
+        t.contains(&format!("bind-address = \"{}:8086\"", addr(&h))),
+        "{t}"
+    );
+    assert!(
+        t.contains("file = \"/var/log/kolla/influxdb/influxdb.log\""),
+        "{t}"
+    );
     assert!(t.contains("dir = \"/var/lib/influxdb/data\""), "{t}");
 
     let h = first("mongodb");
-    let y = kolla_core::yaml::load("mongodb.conf", &text(config(&h, "mongodb"), "mongodb.conf")).unwrap();
+    let y = kolla_core::yaml::load("mongodb.conf", &text(config(&h, "mongodb"), "mongodb.conf"))
+        .unwrap();
     assert_eq!(y["net"]["bindIp"], addr(&h));
     assert_eq!(y["net"]["port"], 27017);
     assert_eq!(y["replication"]["replSetName"], "rs0");
@@ -435,7 +610,10 @@ fn ceph_influxdb_mongodb_collectd_hold_their_essentials() {
 
     let h = first("collectd");
     let t = text(config(&h, "collectd"), "collectd.conf");
-    assert!(t.contains(&format!("Server \"{}\" \"25826\"", addr(&h))), "{t}");
+    assert!(
+        t.contains(&format!("Server \"{}\" \"25826\"", addr(&h))),
+        "{t}"
+    );
     assert!(t.contains("LoadPlugin network\n"), "{t}");
 }
 
@@ -449,17 +627,26 @@ fn zaqar_uses_mongodb_and_keystone() {
         .map(|h| format!("{}:27017", addr(h)))
         .collect();
     let uri = format!("mongodb://{}/?replicaSet=rs0", mongo.join(","));
-    for (key, transport, port) in [("zaqar-api", "wsgi", "8888"), ("zaqar-websocket", "websocket", "9000")] {
+    for (key, transport, port) in [
+        ("zaqar-api", "wsgi", "8888"),
+        ("zaqar-websocket", "websocket", "9000"),
+    ] {
         let h = first(key);
         let conf = ini(config(&h, key), "zaqar.conf");
-        assert_eq!(get(&conf, key, "DEFAULT", "log_dir"), "/var/log/kolla/zaqar");
+        assert_eq!(
+            get(&conf, key, "DEFAULT", "log_dir"),
+            "/var/log/kolla/zaqar"
+        );
         assert_eq!(get(&conf, key, "drivers", "transport"), transport);
         assert_eq!(get(&conf, key, "drivers", "message_store"), "mongodb");
         let section = format!("drivers:transport:{transport}");
         assert_eq!(get(&conf, key, &section, "bind"), addr(&h));
         assert_eq!(get(&conf, key, &section, "port"), port);
         assert_eq!(get(&conf, key, "drivers:message_store:mongodb", "uri"), uri);
-        assert_eq!(get(&conf, key, "drivers:management_store:mongodb", "uri"), uri);
+        assert_eq!(
+            get(&conf, key, "drivers:management_store:mongodb", "uri"),
+            uri
+        );
         keystone_authtoken(&conf, key, "keystone_authtoken", "zaqar");
     }
 }
