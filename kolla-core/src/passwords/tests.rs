@@ -24,7 +24,7 @@ fn template_has_upstream_and_retired_keys_in_order() {
             "database_password"
         ]
     );
-    assert_eq!(keys.len(), 107 + 47);
+    assert_eq!(keys.len(), 107 + 48); // retired: 7.0.0 keys + zaqar_keystone_password
     for k in [
         "valkey_master_password",
         "opensearch_dashboards_password",
@@ -168,9 +168,9 @@ fn genpwd_file_creates_from_template_and_keeps_values() {
     };
     let report = genpwd_file(&fresh, &opts).unwrap();
     assert!(report.created);
-    assert_eq!(report.filled.len() + report.blank.len(), 154);
+    assert_eq!(report.filled.len() + report.blank.len(), 155);
     let v = load(&std::fs::read_to_string(&fresh).unwrap());
-    assert_eq!(v.as_object().unwrap().len(), 154);
+    assert_eq!(v.as_object().unwrap().len(), 155);
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn mergepwd_files_writes_0600_and_defaults_to_the_template() {
     );
     let v = load(&std::fs::read_to_string(&fin).unwrap());
     assert_eq!(v["database_password"], "keep");
-    assert_eq!(v.as_object().unwrap().len(), 154);
+    assert_eq!(v.as_object().unwrap().len(), 155);
     let err = mergepwd_files(&dir.path().join("missing.yml"), None, &fin, false).unwrap_err();
     assert!(err.to_string().contains("missing.yml"), "{err}");
 }
