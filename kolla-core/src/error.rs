@@ -120,6 +120,9 @@ pub enum Error {
     /// The service graph is inconsistent (cycle, missing dependency, no hosts).
     #[error(transparent)]
     Graph(#[from] crate::graph::Error),
+    /// A `serial` or `max_fail_percentage` value is invalid.
+    #[error(transparent)]
+    Upgrade(#[from] crate::upgrade::Error),
 }
 
 impl Error {
@@ -147,6 +150,7 @@ impl Error {
             Error::Catalog(_) => "catalog",
             Error::Vars(_) => "vars",
             Error::Graph(_) => "graph",
+            Error::Upgrade(_) => "upgrade",
         }
     }
 
@@ -157,7 +161,8 @@ impl Error {
             | Error::Engine(_)
             | Error::Source(_)
             | Error::Vars(_)
-            | Error::Graph(_) => None,
+            | Error::Graph(_)
+            | Error::Upgrade(_) => None,
             Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),
