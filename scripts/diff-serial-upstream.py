@@ -63,7 +63,7 @@ for m in re.finditer(r'"msg": "SERIALCASE (\d+) (\d+)"', p.stdout):
     want[int(m.group(1))].append(int(m.group(2)))
 bad = 0
 for i, (n, s) in enumerate(cases):
-    k = subprocess.run([KOLLA, "upgrade", "--plan-batches", str(n), "--serial", json.dumps(s)],
+    k = subprocess.run([KOLLA, "upgrade", "--plan-batches", str(n), "--serial=" + json.dumps(s)],
                        capture_output=True, text=True)
     got = json.loads(k.stdout) if k.returncode == 0 else k.stderr.strip()
     if got != want[i]:

@@ -58,14 +58,19 @@ fn whoami() -> String {
 /// Starts sshd, or returns why it cannot (the caller skips, or fails under CI).
 fn start_sshd() -> Result<Sshd, String> {
     if !Path::new(SSHD).exists() {
-        return Err(format!("{SSHD} is not installed (apt-get install openssh-server)"));
+        return Err(format!(
+            "{SSHD} is not installed (apt-get install openssh-server)"
+        ));
     }
     for tool in ["ssh", "ssh-keygen"] {
         if Command::new(tool).arg("-V").output().is_err() {
             return Err(format!("{tool} is not installed"));
         }
     }
-    let dir = tempfile::Builder::new().prefix("ops-sshd-").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("ops-sshd-")
+        .tempdir()
+        .unwrap();
     let d = dir.path();
     keygen(&d.join("host_key"));
     keygen(&d.join("client_key"));
@@ -139,10 +144,15 @@ async fn engine_over_ssh_forward() {
         }
     };
     let ep = ssh_endpoint(&sshd, sshd.port);
-    let engine = endpoint::connect(&ep, "ctl1").await.expect("engine over ssh");
+    let engine = endpoint::connect(&ep, "ctl1")
+        .await
+        .expect("engine over ssh");
     assert_eq!(engine.endpoint(), ep.url());
     // Same daemon on both paths.
-    let (a, b) = (engine.version().await.unwrap(), local.version().await.unwrap());
+    let (a, b) = (
+        engine.version().await.unwrap(),
+        local.version().await.unwrap(),
+    );
     assert_eq!(a.version, b.version);
     // A write and a read through the forward.
     let volume = format!("ops-ssh-test-{}", std::process::id());
@@ -173,25 +183,50 @@ async fn unreachable_ssh_endpoint_names_host_and_url() {
     // Nobody listens on this port.
     let closed = free_port();
     let ep = ssh_endpoint(&sshd, closed);
-    let err = endpoint::connect(&ep, "compute7").await.unwrap_err().to_string();
+    let err = endpoint::connect(&ep, "compute7")
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("compute7"), "{err}");
-    assert!(err.contains(&format!("ssh://{}@127.0.0.1:{closed}", whoami())), "{err}");
+    assert!(
+        err.contains(&format!("ssh://{}@127.0.0.1:{closed}", whoami())),
+        "{err}"
+    );
     assert!(err.to_lowercase().contains("connect"), "{err}");
     // A wrong remote socket: ssh connects but the forward fails on first use.
     let mut ep = ssh_endpoint(&sshd, sshd.port);
     if let Endpoint::Ssh { socket, .. } = &mut ep {
         *socket = "/nonexistent/docker.sock".into();
     }
-    let err = endpoint::connect(&ep, "ctl2").await.unwrap_err().to_string();
+    let err = endpoint::connect(&ep, "ctl2")
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("ctl2") && err.contains("127.0.0.1"), "{err}");
 }
 
 #[tokio::test]
 async fn unreachable_local_and_tcp_endpoints_name_the_host() {
     let ep = Endpoint::parse("unix:///nonexistent/ops.sock", &Default::default()).unwrap();
-    let err = endpoint::connect(&ep, "ctl9").await.unwrap_err().to_string();
-    assert!(err.contains("ctl9") && err.contains("unix:///nonexistent/ops.sock"), "{err}");
-    let ep = Endpoint::parse(&format!("tcp://127.0.0.1:{}", free_port()), &Default::default()).unwrap();
-    let err = endpoint::connect(&ep, "ctl8").await.unwrap_err().to_string();
-    assert!(err.contains("ctl8") && err.contains("tcp://127.0.0.1:"), "{err}");
+    let err = endpoint::connect(&ep, "ctl9")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("ctl9") && err.contains("unix:///nonexistent/ops.sock"),
+        "{err}"
+    );
+    let ep = Endpoint::parse(
+        &format!("tcp://127.0.0.1:{}", free_port()),
+        &Default::default(),
+    )
+    .unwrap();
+    let err = endpoint::connect(&ep, "ctl8")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("ctl8") && err.contains("tcp://127.0.0.1:"),
+        "{err}"
+    );
 }

@@ -30,19 +30,27 @@ impl Applier for Sim {
         Ok(())
     }
     async fn one_shot(&self, step: &OneShot) -> Result<(), String> {
-        self.log.lock().unwrap().push(format!("{}:{}", step.env, step.name));
+        self.log
+            .lock()
+            .unwrap()
+            .push(format!("{}:{}", step.env, step.name));
         Ok(())
     }
     async fn stop(&self, host: &str, containers: &[String]) -> Result<(), String> {
         for c in containers {
             let name = format!("{host}-{c}");
-            self.engine.stop_container(&name, 1).await.map_err(|e| e.to_string())?;
+            self.engine
+                .stop_container(&name, 1)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         Ok(())
     }
     async fn upgrade(&self, host: &str, containers: &[String]) -> Result<(), String> {
         if self.broken.lock().unwrap().contains(host) {
-            return Err(format!("{host}: container unhealthy after 0.1s (stand-in healthcheck)"));
+            return Err(format!(
+                "{host}: container unhealthy after 0.1s (stand-in healthcheck)"
+            ));
         }
         for c in containers {
             let name = format!("{host}-{c}");
@@ -52,8 +60,14 @@ impl Applier for Sim {
                 image: NEW.into(),
                 ..Default::default()
             };
-            self.engine.create_container(&spec).await.map_err(|e| e.to_string())?;
-            self.engine.start_container(&name).await.map_err(|e| e.to_string())?;
+            self.engine
+                .create_container(&spec)
+                .await
+                .map_err(|e| e.to_string())?;
+            self.engine
+                .start_container(&name)
+                .await
+                .map_err(|e| e.to_string())?;
             self.log.lock().unwrap().push(name);
         }
         Ok(())
@@ -134,6 +148,7 @@ async fn plan_from(sim: &Sim, settings: &Settings) -> UpgradePlan {
         &waves,
         &placed,
         &|h, c| changes.contains(&(h.to_string(), c.to_string())),
+        &[],
         settings,
     )
     .unwrap()
@@ -144,7 +159,10 @@ async fn batches_follow_serial_and_a_rerun_changes_nothing() {
     let sim = sim().await;
     let p = plan_from(&sim, &Settings::default()).await;
     let events = Mutex::new(Vec::new());
-    let report = run(&p, &sim, &|e: &Event| events.lock().unwrap().push(e.clone())).await;
+    let report = run(&p, &sim, &|e: &Event| {
+        events.lock().unwrap().push(e.clone())
+    })
+    .await;
     assert!(report.ok(), "{}", report.to_text());
     assert_eq!(report.upgraded, 3 * 2 + 10);
     let batches: Vec<(String, usize)> = events
@@ -167,7 +185,10 @@ async fn batches_follow_serial_and_a_rerun_changes_nothing() {
     let first_cmp = log.iter().position(|l| l.starts_with("cmp")).unwrap();
     assert!(log[..first_cmp].iter().any(|l| l == "ctl3-nova_api"));
     assert_eq!(log[first_cmp], "cmp1-nova_compute");
-    assert_eq!(log.last().unwrap(), "KOLLA_OSM:nova_cell_online_data_migrations");
+    assert_eq!(
+        log.last().unwrap(),
+        "KOLLA_OSM:nova_cell_online_data_migrations"
+    );
     // Nothing new: nothing planned, nothing touched.
     let again = plan_from(&sim, &Settings::default()).await;
     assert!(again.services.is_empty(), "{}", again.to_text());
@@ -182,7 +203,9 @@ async fn max_fail_halts_and_a_rerun_finishes() {
     let sim = sim().await;
     sim.broken.lock().unwrap().insert("cmp4".into());
     let mut settings = Settings::default();
-    settings.vars.insert("nova_max_fail_percentage".into(), serde_json::json!(0));
+    settings
+        .vars
+        .insert("nova_max_fail_percentage".into(), serde_json::json!(0));
     let p = plan_from(&sim, &settings).await;
     let report = run(&p, &sim, &|_| {}).await;
     let stop = report.stopped.clone().expect("halted");
@@ -195,7 +218,12 @@ async fn max_fail_halts_and_a_rerun_finishes() {
     assert!(text.contains("nova reload"), "{text}");
     assert!(text.contains("re-run"), "{text}");
     // Batches after the failing one are untouched: cmp5.. still run the old image.
-    let old = sim.engine.inspect_container("cmp5-nova_compute").await.unwrap().unwrap();
+    let old = sim
+        .engine
+        .inspect_container("cmp5-nova_compute")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(old.image, OLD);
     // Fixed, a re-run resumes at cmp4 and finishes.
     sim.broken.lock().unwrap().clear();
@@ -206,7 +234,10 @@ async fn max_fail_halts_and_a_rerun_finishes() {
         .find(|p| p.name == "computes")
         .unwrap();
     assert_eq!(computes.batches[0][0].0, "cmp4");
-    assert!(again.services[0].phases.iter().all(|p| p.name != "controllers"));
+    assert!(again.services[0]
+        .phases
+        .iter()
+        .all(|p| p.name != "controllers"));
     let report = run(&again, &sim, &|_| {}).await;
     assert!(report.ok(), "{}", report.to_text());
     assert!(plan_from(&sim, &settings).await.services.is_empty());
@@ -218,14 +249,23 @@ async fn failures_within_the_limit_drop_the_host_and_go_on() {
     sim.broken.lock().unwrap().insert("cmp2".into());
     let mut settings = Settings::default();
     // Computes two at a time; 1 of 2 failing is 50%, not more than 50%.
-    settings.vars.insert("nova_computes_serial".into(), serde_json::json!(2));
-    settings.vars.insert("kolla_max_fail_percentage".into(), serde_json::json!("50%"));
+    settings
+        .vars
+        .insert("nova_computes_serial".into(), serde_json::json!(2));
+    settings
+        .vars
+        .insert("kolla_max_fail_percentage".into(), serde_json::json!("50%"));
     let p = plan_from(&sim, &settings).await;
     let report = run(&p, &sim, &|_| {}).await;
     assert!(report.stopped.is_none(), "{}", report.to_text());
     assert_eq!(report.failed.len(), 1);
     assert_eq!(report.failed[0].1, "cmp2");
     assert!(!report.ok());
-    let c10 = sim.engine.inspect_container("cmp10-nova_compute").await.unwrap().unwrap();
+    let c10 = sim
+        .engine
+        .inspect_container("cmp10-nova_compute")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c10.image, NEW);
 }

@@ -23,7 +23,12 @@ use crate::commands::EngineKind;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Inventory sources (files, directories, host lists); repeatable.
-    #[arg(short = 'i', long = "inventory", value_name = "INV", required_unless_present = "plan_batches")]
+    #[arg(
+        short = 'i',
+        long = "inventory",
+        value_name = "INV",
+        required_unless_present = "plan_batches"
+    )]
     pub inventory: Vec<PathBuf>,
     /// kolla-ansible's globals.yml.
     #[arg(long, value_name = "FILE")]
@@ -46,10 +51,10 @@ pub struct Args {
     /// Batch size for every phase: `3`, `30%`, or a list `[1, 30%, 50%]`
     /// whose last item repeats (Ansible's `serial`); overrides kolla_serial
     /// and <service>_serial.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub serial: Option<String>,
     /// Halt when a batch's failures exceed this percentage (strictly).
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", allow_hyphen_values = true)]
     pub max_fail_percentage: Option<String>,
     /// Print the batches and steps; touch nothing.
     #[arg(long)]
@@ -109,7 +114,19 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         },
     )?;
     let hosts = inventory.resolve_all();
-    let ctx_of = |h: &str| hosts.iter().find(|r| r.name == h).map(|r| inputs.context(r));
+    let ctx_of = |h: &str| {
+        hosts
+            .iter()
+            .find(|r| r.name == h)
+            .map(|r| inputs.context(r))
+    };
+    // Services with a database schema: a hard dependency on mariadb.
+    let databases: Vec<String> = catalog
+        .services()
+        .iter()
+        .filter(|s| s.depends_on.hard.iter().any(|d| d == "mariadb"))
+        .map(|s| s.service.clone())
+        .collect();
     // Cloud-wide batch settings, read as the first host sees them.
     let sequences: Vec<(String, Sequence)> = graph
         .waves()
@@ -122,14 +139,16 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
                 .filter(|p| &p.service == s)
                 .map(|p| p.container.as_str())
                 .collect();
-            (s.clone(), Sequence::builtin(s, &names))
+            (
+                s.clone(),
+                Sequence::builtin(s, &names, databases.contains(s)),
+            )
         })
         .collect();
     let mut settings = match hosts.first() {
-        Some(h) => Settings::from_context(
-            &inputs.context(h),
-            &Settings::variable_names(&sequences),
-        )?,
+        Some(h) => {
+            Settings::from_context(&inputs.context(h), &Settings::variable_names(&sequences))?
+        }
         None => Settings::default(),
     };
     if let Some(s) = &args.serial {
@@ -156,15 +175,16 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
             wanted.push((h.clone(), c.name.clone(), name, image));
         }
     }
-    let endpoints: Vec<(String, Endpoint)> = if args.simulate_hosts || args.engine == EngineKind::Memory {
-        Vec::new()
-    } else {
-        let mut v = Vec::new();
-        for h in &hosts {
-            v.push((h.name.to_string(), Endpoint::for_host(&inputs.context(h))?));
-        }
-        v
-    };
+    let endpoints: Vec<(String, Endpoint)> =
+        if args.simulate_hosts || args.engine == EngineKind::Memory {
+            Vec::new()
+        } else {
+            let mut v = Vec::new();
+            for h in &hosts {
+                v.push((h.name.to_string(), Endpoint::for_host(&inputs.context(h))?));
+            }
+            v
+        };
     let changes: BTreeSet<(String, String)> = crate::commands::runtime()?.block_on(async {
         let mut engines: Vec<(String, Box<dyn ContainerEngine>)> = Vec::new();
         let shared: Option<Box<dyn ContainerEngine>> = match args.engine {
@@ -179,7 +199,9 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         if shared.is_none() {
             for (h, ep) in &endpoints {
                 if wanted.iter().any(|w| &w.0 == h) {
-                    let e = endpoint::connect(ep, h).await.map_err(kolla_core::Error::from)?;
+                    let e = endpoint::connect(ep, h)
+                        .await
+                        .map_err(kolla_core::Error::from)?;
                     engines.push((h.clone(), Box::new(e)));
                 }
             }
@@ -194,7 +216,10 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
                     .map(|(_, e)| e.as_ref())
                     .expect("an engine per host"),
             };
-            let info = engine.inspect_container(name).await.map_err(kolla_core::Error::from)?;
+            let info = engine
+                .inspect_container(name)
+                .await
+                .map_err(kolla_core::Error::from)?;
             let local = engine
                 .inspect_image(&kolla_core::container::normalize::image_ref(image))
                 .await
@@ -209,6 +234,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         graph.waves(),
         graph.containers(),
         &|h, c| changes.contains(&(h.to_string(), c.to_string())),
+        &databases,
         &settings,
     )?;
     match format {
@@ -243,5 +269,8 @@ fn desired_image(
             break;
         }
     }
-    Ok(format!("{url}{image}:{}", tag.unwrap_or_else(|| "latest".into())))
+    Ok(format!(
+        "{url}{image}:{}",
+        tag.unwrap_or_else(|| "latest".into())
+    ))
 }

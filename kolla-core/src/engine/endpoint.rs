@@ -138,7 +138,10 @@ impl Endpoint {
                 let dir = docker_cert_dir();
                 TlsFiles {
                     ca: vars.tls_ca.clone().unwrap_or_else(|| dir.join("ca.pem")),
-                    cert: vars.tls_cert.clone().unwrap_or_else(|| dir.join("cert.pem")),
+                    cert: vars
+                        .tls_cert
+                        .clone()
+                        .unwrap_or_else(|| dir.join("cert.pem")),
                     key: vars.tls_key.clone().unwrap_or_else(|| dir.join("key.pem")),
                 }
             });
@@ -362,26 +365,31 @@ impl SshTunnel {
         let dir = tempfile::Builder::new()
             .prefix("kolla-ssh-")
             .tempdir()
-            .map_err(|e| unreachable(format!("cannot make a directory for the forwarded socket: {e}")))?;
+            .map_err(|e| {
+                unreachable(format!(
+                    "cannot make a directory for the forwarded socket: {e}"
+                ))
+            })?;
         let socket = dir.path().join("engine.sock");
         let args = endpoint
             .ssh_args(&socket)
             .ok_or_else(|| unreachable("not an ssh endpoint".into()))?;
+        // ssh's messages go to a file: a pipe nobody drains could fill up
+        // and stall the forward.
+        let log_path = dir.path().join("ssh.log");
+        let log = std::fs::File::create(&log_path)
+            .map_err(|e| unreachable(format!("cannot make the ssh log file: {e}")))?;
         let mut child = std::process::Command::new("ssh")
             .args(&args)
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
+            .stderr(log)
             .spawn()
             .map_err(|e| unreachable(format!("cannot run the ssh client: {e}")))?;
         let deadline = std::time::Instant::now() + SSH_CONNECT_TIMEOUT;
         loop {
             if let Some(status) = child.try_wait().ok().flatten() {
-                let mut err = String::new();
-                if let Some(mut s) = child.stderr.take() {
-                    use std::io::Read;
-                    let _ = s.read_to_string(&mut err);
-                }
+                let err = std::fs::read_to_string(&log_path).unwrap_or_default();
                 return Err(unreachable(format!(
                     "ssh exited ({status}): {}",
                     err.trim()
@@ -435,7 +443,9 @@ pub async fn connect(endpoint: &Endpoint, host: &str) -> Result<super::DockerEng
     };
     match endpoint {
         Endpoint::Local { .. } | Endpoint::Tcp { tls: None, .. } => {
-            super::DockerEngine::connect_to(&endpoint.url()).await.map_err(name)
+            super::DockerEngine::connect_to(&endpoint.url())
+                .await
+                .map_err(name)
         }
         Endpoint::Tcp {
             url,
@@ -506,7 +516,13 @@ mod tests {
     #[test]
     fn bad_urls_are_named() {
         let v = EndpointVars::default();
-        for bad in ["http://x", "ssh://h:notaport", "ssh://h/path", "tcp://", "unix://"] {
+        for bad in [
+            "http://x",
+            "ssh://h:notaport",
+            "ssh://h/path",
+            "tcp://",
+            "unix://",
+        ] {
             let e = Endpoint::parse(bad, &v).unwrap_err().to_string();
             assert!(e.contains("kolla_engine_url"), "{bad}: {e}");
         }

@@ -32,7 +32,7 @@
 //!     placed("nova_conductor", &["ctl1", "ctl2", "ctl3"]),
 //!     placed("nova_compute", &cref),
 //! ];
-//! let p = plan(&[vec!["nova".to_string()]], &containers, &|_, _| true, &Settings::default()).unwrap();
+//! let p = plan(&[vec!["nova".to_string()]], &containers, &|_, _| true, &[], &Settings::default()).unwrap();
 //! let nova = &p.services[0];
 //! let names: Vec<&str> = nova.phases.iter().map(|ph| ph.name.as_str()).collect();
 //! assert_eq!(names, ["stop-conductors", "controllers", "computes", "reload"]);
@@ -105,8 +105,8 @@ pub struct Sequence {
 impl Sequence {
     /// The built-in sequence of a service: nova's documented one, else a
     /// single Roll phase in batches of 30%, with a `KOLLA_UPGRADE` bootstrap
-    /// on its first container.
-    pub fn builtin(service: &str, containers: &[&str]) -> Sequence {
+    /// on its first container when the service has a database.
+    pub fn builtin(service: &str, containers: &[&str], database: bool) -> Sequence {
         let pct = Serial::percent;
         let names = |list: &[&str]| -> Vec<String> {
             list.iter()
@@ -121,7 +121,12 @@ impl Sequence {
             default_serial: serial,
         };
         if service == "nova" {
-            let computes = names(&["nova_libvirt", "nova_ssh", "nova_compute", "nova_compute_ironic"]);
+            let computes = names(&[
+                "nova_libvirt",
+                "nova_ssh",
+                "nova_compute",
+                "nova_compute_ironic",
+            ]);
             let controllers: Vec<String> = containers
                 .iter()
                 .filter(|c| !computes.iter().any(|x| x.as_str() == **c))
@@ -139,7 +144,10 @@ impl Sequence {
                 migrations.push(("nova_api_online_data_migrations".into(), "nova_api".into()));
             }
             if containers.contains(&"nova_conductor") {
-                migrations.push(("nova_cell_online_data_migrations".into(), "nova_conductor".into()));
+                migrations.push((
+                    "nova_cell_online_data_migrations".into(),
+                    "nova_conductor".into(),
+                ));
             }
             return Sequence {
                 bootstrap,
@@ -155,7 +163,12 @@ impl Sequence {
                     phase(
                         "reload",
                         Action::Reload,
-                        names(&["nova_super_conductor", "nova_conductor", "nova_scheduler", "nova_api"]),
+                        names(&[
+                            "nova_super_conductor",
+                            "nova_conductor",
+                            "nova_scheduler",
+                            "nova_api",
+                        ]),
                         pct(30),
                     ),
                 ],
@@ -165,7 +178,13 @@ impl Sequence {
         Sequence {
             bootstrap: containers
                 .first()
-                .map(|c| (format!("bootstrap_{}_upgrade", service.replace('-', "_")), c.to_string()))
+                .filter(|_| database)
+                .map(|c| {
+                    (
+                        format!("bootstrap_{}_upgrade", service.replace('-', "_")),
+                        c.to_string(),
+                    )
+                })
                 .into_iter()
                 .collect(),
             phases: vec![phase("containers", Action::Roll, Vec::new(), pct(30))],
@@ -312,7 +331,8 @@ pub struct UpgradePlan {
 
 /// Plans the upgrade of the services in `waves` (the graph's waves, in
 /// order) over their placed `containers`; `changes(host, container)` says
-/// whether that container's image changes on that host.
+/// whether that container's image changes on that host; `databases` are
+/// the services with a database schema to migrate (a bootstrap step).
 ///
 /// # Errors
 /// A `serial` or `max_fail_percentage` value Ansible would refuse.
@@ -320,6 +340,7 @@ pub fn plan(
     waves: &[Vec<String>],
     containers: &[Placed],
     changes: &dyn Fn(&str, &str) -> bool,
+    databases: &[String],
     settings: &Settings,
 ) -> crate::Result<UpgradePlan> {
     let mut out = UpgradePlan {
@@ -327,9 +348,12 @@ pub fn plan(
         unchanged: Vec::new(),
     };
     for service in waves.iter().flatten() {
-        let mine: Vec<&Placed> = containers.iter().filter(|p| &p.service == service).collect();
+        let mine: Vec<&Placed> = containers
+            .iter()
+            .filter(|p| &p.service == service)
+            .collect();
         let names: Vec<&str> = mine.iter().map(|p| p.container.as_str()).collect();
-        let seq = Sequence::builtin(service, &names);
+        let seq = Sequence::builtin(service, &names, databases.contains(service));
         match plan_service(service, &mine, &seq, changes, settings)? {
             Some(p) => out.services.push(p),
             None => out.unchanged.push(service.clone()),
@@ -351,7 +375,11 @@ pub fn plan_service(
 ) -> crate::Result<Option<ServicePlan>> {
     let changed: BTreeSet<(&str, &str)> = placed
         .iter()
-        .flat_map(|p| p.hosts.iter().map(move |h| (h.as_str(), p.container.as_str())))
+        .flat_map(|p| {
+            p.hosts
+                .iter()
+                .map(move |h| (h.as_str(), p.container.as_str()))
+        })
         .filter(|(h, c)| changes(h, c))
         .collect();
     if changed.is_empty() {
@@ -502,7 +530,11 @@ impl UpgradePlan {
                 }
             }
             for m in &s.migrations {
-                let _ = writeln!(out, "  online migrations: {} ({}) on {}", m.name, m.env, m.host);
+                let _ = writeln!(
+                    out,
+                    "  online migrations: {} ({}) on {}",
+                    m.name, m.env, m.host
+                );
             }
         }
         if !self.unchanged.is_empty() {
@@ -550,8 +582,15 @@ mod tests {
     #[test]
     fn nova_follows_the_documented_sequence() {
         let (waves, placed) = cloud();
-        let p = plan(&waves, &placed, &|_, _| true, &Settings::default()).unwrap();
+        let dbs = ["keystone".to_string()];
+        let p = plan(&waves, &placed, &|_, _| true, &dbs, &Settings::default()).unwrap();
         assert_eq!(p.services.len(), 2);
+        assert_eq!(
+            p.services[0].bootstrap[0].name,
+            "bootstrap_keystone_upgrade"
+        );
+        let p2 = plan(&waves, &placed, &|_, _| true, &[], &Settings::default()).unwrap();
+        assert!(p2.services[0].bootstrap.is_empty());
         let nova = &p.services[1];
         assert_eq!(nova.bootstrap[0].name, "nova_api_bootstrap");
         assert_eq!(nova.bootstrap[0].env, "KOLLA_UPGRADE");
@@ -562,14 +601,20 @@ mod tests {
         assert_eq!(stop.batches[0][0].1, vec!["nova_conductor".to_string()]);
         let ctl = &nova.phases[1];
         assert_eq!(ctl.batches.len(), 3);
-        assert_eq!(ctl.batches[0][0].1, ["nova_api", "nova_scheduler", "nova_conductor"]);
+        assert_eq!(
+            ctl.batches[0][0].1,
+            ["nova_api", "nova_scheduler", "nova_conductor"]
+        );
         let cmp = &nova.phases[2];
         assert_eq!(cmp.serial.to_string(), "10%");
         assert_eq!(cmp.batches.len(), 10);
         assert_eq!(cmp.batches[0][0].1, ["nova_libvirt", "nova_compute"]);
         let reload = &nova.phases[3];
         assert_eq!(reload.action, Action::Reload);
-        assert_eq!(reload.batches[0][0].1, ["nova_conductor", "nova_scheduler", "nova_api"]);
+        assert_eq!(
+            reload.batches[0][0].1,
+            ["nova_conductor", "nova_scheduler", "nova_api"]
+        );
         assert_eq!(nova.migrations[0].env, "KOLLA_OSM");
         assert_eq!(p.touched(), 3 * 3 + 10 * 2 + 3 * 2);
     }
@@ -578,10 +623,9 @@ mod tests {
     fn only_changed_images_are_touched() {
         let (waves, placed) = cloud();
         // Only nova_compute on cmp1..cmp4 changes.
-        let changes = |h: &str, c: &str| {
-            c == "nova_compute" && ["cmp1", "cmp2", "cmp3", "cmp4"].contains(&h)
-        };
-        let p = plan(&waves, &placed, &changes, &Settings::default()).unwrap();
+        let changes =
+            |h: &str, c: &str| c == "nova_compute" && ["cmp1", "cmp2", "cmp3", "cmp4"].contains(&h);
+        let p = plan(&waves, &placed, &changes, &[], &Settings::default()).unwrap();
         assert_eq!(p.unchanged, ["keystone"]);
         let nova = &p.services[0];
         let names: Vec<&str> = nova.phases.iter().map(|p| p.name.as_str()).collect();
@@ -590,7 +634,7 @@ mod tests {
         assert_eq!(nova.phases[0].batches.len(), 4);
         assert_eq!(p.touched(), 4);
         // Nothing changes: nothing planned.
-        let none = plan(&waves, &placed, &|_, _| false, &Settings::default()).unwrap();
+        let none = plan(&waves, &placed, &|_, _| false, &[], &Settings::default()).unwrap();
         assert!(none.services.is_empty());
         assert_eq!(none.touched(), 0);
         assert!(none.to_text().contains("nothing to upgrade"));
@@ -601,9 +645,11 @@ mod tests {
         let (waves, placed) = cloud();
         let mut s = Settings::default();
         s.vars.insert("kolla_serial".into(), json!("50%"));
-        s.vars.insert("nova_computes_serial".into(), json!([1, "20%"]));
-        s.vars.insert("nova_max_fail_percentage".into(), json!("20%"));
-        let p = plan(&waves, &placed, &|_, _| true, &s).unwrap();
+        s.vars
+            .insert("nova_computes_serial".into(), json!([1, "20%"]));
+        s.vars
+            .insert("nova_max_fail_percentage".into(), json!("20%"));
+        let p = plan(&waves, &placed, &|_, _| true, &[], &s).unwrap();
         // keystone: kolla_serial 50% of 3 = 1.
         assert_eq!(p.services[0].phases[0].serial_from, "kolla_serial");
         let nova = &p.services[1];
@@ -616,12 +662,14 @@ mod tests {
         assert_eq!(p.services[0].max_fail.percent(), 100.0);
         // --serial beats every variable; an operator's 0 is honoured.
         s.serial = Some(Serial::count(0));
-        let p = plan(&waves, &placed, &|_, _| true, &s).unwrap();
+        let p = plan(&waves, &placed, &|_, _| true, &[], &s).unwrap();
         assert!(p.services[1].phases.iter().all(|ph| ph.batches.len() == 1));
         // A bad variable is named.
         let mut bad = Settings::default();
         bad.vars.insert("nova_serial".into(), json!("12.5%"));
-        let e = plan(&waves, &placed, &|_, _| true, &bad).unwrap_err().to_string();
+        let e = plan(&waves, &placed, &|_, _| true, &[], &bad)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("nova_serial"), "{e}");
     }
 }

@@ -279,11 +279,7 @@ pub async fn run(
                     };
                     let mut untouched = Vec::new();
                     if bi + 1 < of {
-                        untouched.push(format!(
-                            "{name} {} batches {}-{of}",
-                            phase.name,
-                            bi + 2
-                        ));
+                        untouched.push(format!("{name} {} batches {}-{of}", phase.name, bi + 2));
                     }
                     untouched.extend(rest_of_service(pi + 1));
                     report.stopped = Some(Stop {
@@ -338,5 +334,7 @@ async fn futures_join<F: std::future::Future>(futs: impl Iterator<Item = F>) -> 
         }
     })
     .await;
-    out.into_iter().map(|o| o.expect("every future finished")).collect()
+    out.into_iter()
+        .map(|o| o.expect("every future finished"))
+        .collect()
 }

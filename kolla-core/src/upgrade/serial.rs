@@ -267,7 +267,10 @@ impl MaxFail {
             message,
         };
         match v {
-            Value::Number(n) => n.as_f64().map(MaxFail).ok_or_else(|| bad("not a number".into())),
+            Value::Number(n) => n
+                .as_f64()
+                .map(MaxFail)
+                .ok_or_else(|| bad("not a number".into())),
             Value::Bool(b) => Ok(MaxFail(f64::from(u8::from(*b)))),
             Value::String(s) => py_float(&s.replace('%', "")).map(MaxFail).map_err(bad),
             other => Err(bad(format!(
@@ -341,9 +344,7 @@ fn py_float(s: &str) -> Result<f64, String> {
     let b = t.as_bytes();
     for (i, c) in b.iter().enumerate() {
         if *c == b'_'
-            && !(i > 0
-                && b[i - 1].is_ascii_digit()
-                && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
         {
             return Err(err());
         }
