@@ -61,6 +61,8 @@ pub enum Command {
     Graph(commands::graph::Args),
     /// Every config file and config.json of every container on every host (`--explain HOST KEY FILE`).
     Genconfig(commands::genconfig::Args),
+    /// Rolling upgrade: `--plan` shows the batches; `--plan-batches N` Ansible's serial arithmetic.
+    Upgrade(commands::upgrade::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -86,6 +88,7 @@ pub fn execute() -> ExitCode {
         Command::Catalog(args) => commands::catalog::run(args, cli.format),
         Command::Graph(args) => commands::graph::run(args, cli.format),
         Command::Genconfig(args) => commands::genconfig::run(args, cli.format),
+        Command::Upgrade(args) => commands::upgrade::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -123,6 +123,9 @@ pub enum Error {
     /// genconfig failed (missing templates, or one file, naming it).
     #[error(transparent)]
     Genconfig(#[from] crate::genconfig::Error),
+    /// A `serial` or `max_fail_percentage` value is invalid.
+    #[error(transparent)]
+    Upgrade(#[from] crate::upgrade::Error),
 }
 
 impl Error {
@@ -152,6 +155,7 @@ impl Error {
             Error::Graph(_) => "graph",
             Error::Genconfig(crate::genconfig::Error::File { source, .. }) => source.kind(),
             Error::Genconfig(_) => "genconfig",
+            Error::Upgrade(_) => "upgrade",
         }
     }
 
@@ -162,7 +166,8 @@ impl Error {
             | Error::Engine(_)
             | Error::Source(_)
             | Error::Vars(_)
-            | Error::Graph(_) => None,
+            | Error::Graph(_)
+            | Error::Upgrade(_) => None,
             Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),

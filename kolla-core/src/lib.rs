@@ -59,6 +59,7 @@ pub mod pycompat;
 pub mod set_configs;
 pub mod source;
 pub mod template;
+pub mod upgrade;
 pub mod vars;
 pub mod yaml;
 

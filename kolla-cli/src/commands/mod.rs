@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod merge_ini;
 pub mod passwords;
 pub mod prechecks;
+pub mod upgrade;
 pub mod yaml;
 
 /// A current-thread runtime for commands that talk to the engine.

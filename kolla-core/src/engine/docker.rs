@@ -34,6 +34,9 @@ pub struct DockerEngine {
     docker: Docker,
     endpoint: String,
     client_timeout: u64,
+    /// What keeps the transport alive (an ssh forward), dropped with the
+    /// last clone.
+    guard: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// bollard's default per-request timeout, in seconds.
@@ -86,7 +89,66 @@ impl DockerEngine {
             docker,
             endpoint: host.to_string(),
             client_timeout: DEFAULT_CLIENT_TIMEOUT,
+            guard: None,
         })
+    }
+
+    /// Connects to `tcp://` with TLS: the CA that signed the engine's
+    /// certificate, and the client's certificate and key (PEM files).
+    ///
+    /// # Errors
+    /// [`Error::Unreachable`] naming the URL when a file cannot be read,
+    /// the handshake fails or the engine does not answer; without the `tls`
+    /// feature, always (saying so).
+    pub async fn connect_tls(
+        host: &str,
+        ca: &std::path::Path,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<Self, Error> {
+        #[cfg(feature = "tls")]
+        {
+            let unreachable = |e: BollardError| Error::Unreachable {
+                endpoint: host.to_string(),
+                message: e.to_string(),
+            };
+            let docker = Docker::connect_with_ssl(
+                host,
+                key,
+                cert,
+                ca,
+                DEFAULT_CLIENT_TIMEOUT,
+                bollard::API_DEFAULT_VERSION,
+            )
+            .map_err(unreachable)?;
+            let docker = docker.negotiate_version().await.map_err(unreachable)?;
+            Ok(DockerEngine {
+                docker,
+                endpoint: host.to_string(),
+                client_timeout: DEFAULT_CLIENT_TIMEOUT,
+                guard: None,
+            })
+        }
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = (ca, cert, key);
+            Err(Error::Unreachable {
+                endpoint: host.to_string(),
+                message: "TLS is asked for (kolla_engine_tls*), but kolla-core was built without its `tls` feature".into(),
+            })
+        }
+    }
+
+    /// The same engine, reported under `endpoint` (the URL the operator
+    /// gave, e.g. `ssh://...`), kept alive by `guard` (its transport).
+    pub fn through(
+        mut self,
+        endpoint: String,
+        guard: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    ) -> DockerEngine {
+        self.endpoint = endpoint;
+        self.guard = Some(guard);
+        self
     }
 
     /// The same connection with another per-request timeout (kolla's
@@ -101,6 +163,7 @@ impl DockerEngine {
                 .with_timeout(Duration::from_secs(seconds)),
             endpoint: self.endpoint.clone(),
             client_timeout: seconds,
+            guard: self.guard.clone(),
         }
     }
 

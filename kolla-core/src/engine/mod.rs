@@ -37,6 +37,7 @@ use serde::{Deserialize, Serialize};
 pub mod action;
 #[cfg(feature = "docker")]
 mod docker;
+pub mod endpoint;
 pub mod facts;
 mod memory;
 

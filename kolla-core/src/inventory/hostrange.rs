@@ -156,30 +156,9 @@ pub(crate) fn parse_address(address: &str) -> Option<(String, Option<u64>)> {
     }
 }
 
-/// Python's `int()` on a range bound: optional sign, digits with single
-/// underscores, surrounding whitespace.
+/// Python's `int()` on a range bound.
 fn py_int(s: &str) -> Result<i64, String> {
-    let err = || {
-        format!(
-            "invalid literal for int() with base 10: {}",
-            crate::pycompat::str_repr(s)
-        )
-    };
-    let t = s.trim();
-    let (neg, body) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    if body.is_empty() || body.starts_with('_') || body.ends_with('_') || body.contains("__") {
-        return Err(err());
-    }
-    let digits: String = body.chars().filter(|c| *c != '_').collect();
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(err());
-    }
-    let v: i64 = digits.parse().map_err(|_| err())?;
-    Ok(if neg { -v } else { v })
+    crate::pycompat::int_str(s)
 }
 
 const LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -15,6 +15,7 @@
 //! - [`set`] for the iteration order of CPython's `set`.
 
 pub mod float;
+mod int;
 pub mod json;
 pub(crate) mod literal;
 pub mod printf;
@@ -25,6 +26,7 @@ pub(crate) mod text;
 pub mod value;
 
 pub use float::{complex_str, float_repr};
+pub use int::int_str;
 pub use text::repr as str_repr;
 pub(crate) use text::{char_len, lstrip, rstrip, strip};
 pub use value::{as_int, py_repr, py_str, write_repr, PyKind, PyValue};
