@@ -59,6 +59,12 @@ pub enum Command {
     Catalog(commands::catalog::Args),
     /// The enabled services of an inventory in deploy waves, placed on hosts (`--format text|json|dot|svg`).
     Graph(commands::graph::Args),
+    /// Every kolla-rs container per host: image, state, health, uptime (exit 1 unless all healthy).
+    Status(commands::day2::StatusArgs),
+    /// A service's or container's logs across the hosts that run it, each line tagged with its host.
+    Logs(commands::day2::LogsArgs),
+    /// An interactive shell (or a command after `--`) in a kolla-rs container; `--root` for root.
+    Shell(commands::day2::ShellArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -83,6 +89,9 @@ pub fn execute() -> ExitCode {
         Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
         Command::Catalog(args) => commands::catalog::run(args, cli.format),
         Command::Graph(args) => commands::graph::run(args, cli.format),
+        Command::Status(args) => commands::day2::status(args, cli.format),
+        Command::Logs(args) => commands::day2::logs(args, cli.format),
+        Command::Shell(args) => commands::day2::shell(args),
     };
     match result {
         Ok(code) => code,
