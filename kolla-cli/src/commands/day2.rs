@@ -127,7 +127,11 @@ pub fn status(args: StatusArgs, format: Format) -> anyhow::Result<ExitCode> {
                     state,
                     c.health.as_deref().unwrap_or("-"),
                     uptime,
-                    if c.drift.is_empty() { "-".into() } else { c.drift.join("; ") }
+                    if c.drift.is_empty() {
+                        "-".into()
+                    } else {
+                        c.drift.join("; ")
+                    }
                 )?;
             }
             let bad = st.containers.iter().filter(|c| !c.is_healthy()).count();
@@ -269,19 +273,19 @@ pub fn shell(args: ShellArgs) -> anyhow::Result<ExitCode> {
         };
         let found = day2::find(&engines, &selector, args.host.as_deref()).await?;
         let target = one(found, &args.container, args.host.as_deref())?;
-        let tty = rustix::termios::isatty(std::io::stdin())
-            && rustix::termios::isatty(std::io::stdout());
+        let tty =
+            rustix::termios::isatty(std::io::stdin()) && rustix::termios::isatty(std::io::stdout());
         let command = if args.command.is_empty() {
             vec![
                 "sh".to_string(),
                 "-c".to_string(),
-                "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi"
-                    .to_string(),
+                "if command -v bash >/dev/null 2>&1; then exec bash; else exec sh; fi".to_string(),
             ]
         } else {
             args.command.clone()
         };
-        let user = args.root.then_some("root");
+        // uid 0 rather than the name: an image without a passwd entry for root still works.
+        let user = args.root.then_some("0");
         let mut session = docker
             .exec_interactive(&target.name, &command, user, tty, terminal_size())
             .await?;
@@ -303,8 +307,9 @@ pub fn shell(args: ShellArgs) -> anyhow::Result<ExitCode> {
             }
             let _ = input.shutdown().await;
         });
-        let mut winch = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change())
-            .context("watch the terminal size")?;
+        let mut winch =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change())
+                .context("watch the terminal size")?;
         let mut stdout = tokio::io::stdout();
         loop {
             tokio::select! {

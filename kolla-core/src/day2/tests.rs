@@ -21,9 +21,27 @@ async fn cloud() -> Vec<Arc<dyn ContainerEngine>> {
     engine.add_image("kolla/nova-api:2025.1");
     engine.add_image("kolla/memcached:2025.1");
     for (name, host, svc, c, image) in [
-        ("ctl01-nova_api", "ctl01", "nova", "nova_api", "kolla/nova-api:2025.1"),
-        ("ctl02-nova_api", "ctl02", "nova", "nova_api", "kolla/nova-api:2025.1"),
-        ("ctl01-memcached", "ctl01", "memcached", "memcached", "kolla/memcached:2025.1"),
+        (
+            "ctl01-nova_api",
+            "ctl01",
+            "nova",
+            "nova_api",
+            "kolla/nova-api:2025.1",
+        ),
+        (
+            "ctl02-nova_api",
+            "ctl02",
+            "nova",
+            "nova_api",
+            "kolla/nova-api:2025.1",
+        ),
+        (
+            "ctl01-memcached",
+            "ctl01",
+            "memcached",
+            "memcached",
+            "kolla/memcached:2025.1",
+        ),
     ] {
         let spec = ContainerSpec {
             name: name.into(),
@@ -78,11 +96,19 @@ async fn status_reports_state_and_the_verdict() {
     assert_eq!(st.containers.len(), 3);
     let c = &st.containers[0];
     assert_eq!(
-        (c.host.as_str(), c.image.as_str(), c.tag.as_str(), c.state.as_str()),
+        (
+            c.host.as_str(),
+            c.image.as_str(),
+            c.tag.as_str(),
+            c.state.as_str()
+        ),
         ("ctl01", "kolla/memcached", "2025.1", "running")
     );
     assert!(st.ok(), "{st:?}");
-    engines[0].stop_container("ctl02-nova_api", 1).await.unwrap();
+    engines[0]
+        .stop_container("ctl02-nova_api", 1)
+        .await
+        .unwrap();
     let st = status(&engines, &Selector::All, None).await.unwrap();
     assert!(!st.ok());
     let json = st.to_json();
@@ -90,7 +116,9 @@ async fn status_reports_state_and_the_verdict() {
     assert_eq!(json["hosts"][1]["host"], "ctl02");
     assert_eq!(json["hosts"][1]["containers"][0]["state"], "exited");
     // Nothing deployed is not healthy.
-    let none = status(&engines, &Selector::All, Some("cmp01")).await.unwrap();
+    let none = status(&engines, &Selector::All, Some("cmp01"))
+        .await
+        .unwrap();
     assert!(!none.ok());
 }
 

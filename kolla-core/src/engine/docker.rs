@@ -856,9 +856,7 @@ pub struct ExecSession {
     container: String,
     endpoint: String,
     /// What the process writes (stdout and stderr; one stream under a TTY).
-    pub output: std::pin::Pin<
-        Box<dyn futures_util::Stream<Item = Result<Vec<u8>, Error>> + Send>,
-    >,
+    pub output: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Vec<u8>, Error>> + Send>>,
     /// The process's stdin.
     pub input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
 }
