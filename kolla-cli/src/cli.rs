@@ -63,6 +63,12 @@ pub enum Command {
     Genconfig(commands::genconfig::Args),
     /// Rolling upgrade: `--plan` shows the batches; `--plan-batches N` Ansible's serial arithmetic.
     Upgrade(commands::upgrade::Args),
+    /// Every kolla-rs container per host: image, state, health, uptime (exit 1 unless all healthy).
+    Status(commands::day2::StatusArgs),
+    /// A service's or container's logs across the hosts that run it, each line tagged with its host.
+    Logs(commands::day2::LogsArgs),
+    /// An interactive shell (or a command after `--`) in a kolla-rs container; `--root` for root.
+    Shell(commands::day2::ShellArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -89,6 +95,9 @@ pub fn execute() -> ExitCode {
         Command::Graph(args) => commands::graph::run(args, cli.format),
         Command::Genconfig(args) => commands::genconfig::run(args, cli.format),
         Command::Upgrade(args) => commands::upgrade::run(args, cli.format),
+        Command::Status(args) => commands::day2::status(args, cli.format),
+        Command::Logs(args) => commands::day2::logs(args, cli.format),
+        Command::Shell(args) => commands::day2::shell(args),
     };
     match result {
         Ok(code) => code,

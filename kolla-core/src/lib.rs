@@ -45,6 +45,8 @@ pub mod catalog;
 pub mod config_json;
 pub mod container;
 #[cfg(feature = "runtime")]
+pub mod day2;
+#[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;
 mod fsutil;

@@ -923,6 +923,7 @@ async fn images_import_from_an_archive_and_logs_tail() {
         stdout: true,
         stderr: false,
         tail: Some(2),
+        ..Default::default()
     };
     assert_eq!(
         f.engine.logs_with(&f.name, &tail).await.unwrap(),
@@ -931,7 +932,7 @@ async fn images_import_from_an_archive_and_logs_tail() {
     let err_only = LogOptions {
         stdout: false,
         stderr: true,
-        tail: None,
+        ..Default::default()
     };
     // Docker applies the tail to both streams together, so this container
     // writes only stdout (stream separation: attached_start_returns_rc_and_streams).

@@ -10,6 +10,7 @@ use kolla_core::engine::{ContainerEngine, DockerEngine, MemoryEngine};
 pub mod catalog;
 pub mod container;
 pub mod genconfig;
+pub mod day2;
 pub mod graph;
 pub mod images;
 pub mod inventory;

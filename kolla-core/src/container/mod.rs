@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub mod compare;
+pub mod labels;
 pub mod normalize;
 pub mod params;
 

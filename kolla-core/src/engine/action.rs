@@ -442,7 +442,7 @@ impl Worker<'_> {
             let read = |stdout, stderr| LogOptions {
                 stdout,
                 stderr,
-                tail: None,
+                ..Default::default()
             };
             let stdout = self
                 .engine

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bollard::auth::DockerCredentials;
 use bollard::errors::Error as BollardError;
-use bollard::exec::{CreateExecOptions, StartExecResults};
+use bollard::exec::{CreateExecOptions, ResizeExecOptions, StartExecOptions, StartExecResults};
 use bollard::models::{
     ContainerCreateBody, HealthConfig, HostConfig, HostConfigCgroupnsModeEnum, ResourcesUlimits,
     RestartPolicy as DockerRestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
@@ -45,6 +45,80 @@ const DEFAULT_CLIENT_TIMEOUT: u64 = 120;
 const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
 impl DockerEngine {
+    /// Starts an interactive exec in a running container: a pseudo-terminal
+    /// of `rows` x `cols` when `tty` is set, stdin attached, output as raw
+    /// bytes. This is `docker exec -it [-u USER] NAME CMD...`; the session
+    /// resizes with [`ExecSession::resize`] and ends with
+    /// [`ExecSession::exit_code`].
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container, [`Error::Conflict`] when
+    /// it is not running.
+    pub async fn exec_interactive(
+        &self,
+        name: &str,
+        cmd: &[String],
+        user: Option<&str>,
+        tty: bool,
+        size: Option<(u16, u16)>,
+    ) -> Result<ExecSession, Error> {
+        let opts = CreateExecOptions {
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(tty),
+            cmd: Some(cmd.to_vec()),
+            user: user.map(str::to_string),
+            ..Default::default()
+        };
+        let created = self
+            .docker
+            .create_exec(name, opts)
+            .await
+            .map_err(|e| self.op_error("exec in container", name, e))?;
+        let started = self
+            .docker
+            .start_exec(
+                &created.id,
+                Some(StartExecOptions {
+                    detach: false,
+                    tty,
+                    output_capacity: None,
+                }),
+            )
+            .await
+            .map_err(|e| self.op_error("exec in container", name, e))?;
+        let StartExecResults::Attached { output, input } = started else {
+            return Err(Error::Operation {
+                operation: "exec in container",
+                object: name.to_string(),
+                endpoint: self.endpoint.clone(),
+                message: "the engine did not attach to the exec".into(),
+            });
+        };
+        let (object, endpoint) = (name.to_string(), self.endpoint.clone());
+        let session = ExecSession {
+            docker: self.docker.clone(),
+            id: created.id,
+            container: name.to_string(),
+            endpoint: self.endpoint.clone(),
+            output: Box::pin(output.map(move |item| {
+                item.map(|c| c.into_bytes().to_vec())
+                    .map_err(|e| Error::Operation {
+                        operation: "read exec output of",
+                        object: object.clone(),
+                        endpoint: endpoint.clone(),
+                        message: e.to_string(),
+                    })
+            })),
+            input,
+        };
+        if let (true, Some((rows, cols))) = (tty, size) {
+            session.resize(rows, cols).await?;
+        }
+        Ok(session)
+    }
+
     /// Connects to `$DOCKER_HOST`, or to the default local socket, and
     /// negotiates the API version with the daemon.
     ///
@@ -431,6 +505,7 @@ impl ContainerEngine for DockerEngine {
             .stdout(options.stdout)
             .stderr(options.stderr)
             .tail(&tail)
+            .since(options.since.unwrap_or(0) as i32)
             .build();
         let mut stream = self.docker.logs(name, Some(opts));
         let mut out = String::new();
@@ -439,6 +514,31 @@ impl ContainerEngine for DockerEngine {
             out.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
         }
         Ok(out)
+    }
+
+    async fn stream_logs(
+        &self,
+        name: &str,
+        options: &LogOptions,
+        sink: &mut (dyn for<'b> FnMut(&'b [u8]) + Send),
+    ) -> Result<(), Error> {
+        let tail = options
+            .tail
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "all".into());
+        let opts = LogsOptionsBuilder::default()
+            .stdout(options.stdout)
+            .stderr(options.stderr)
+            .tail(&tail)
+            .since(options.since.unwrap_or(0) as i32)
+            .follow(options.follow)
+            .build();
+        let mut stream = self.docker.logs(name, Some(opts));
+        while let Some(item) = stream.next().await {
+            let chunk = item.map_err(|e| self.op_error("read logs of", name, e))?;
+            sink(&chunk.into_bytes());
+        }
+        Ok(())
     }
 
     async fn inspect_container(&self, name: &str) -> Result<Option<ContainerInfo>, Error> {
@@ -809,5 +909,71 @@ impl ContainerEngine for DockerEngine {
             .remove_volume(name, None::<RemoveVolumeOptions>)
             .await
             .map_err(|e| self.op_error("remove volume", name, e))
+    }
+}
+
+/// An interactive exec started by [`DockerEngine::exec_interactive`].
+pub struct ExecSession {
+    docker: Docker,
+    id: String,
+    container: String,
+    endpoint: String,
+    /// What the process writes (stdout and stderr; one stream under a TTY).
+    pub output: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Vec<u8>, Error>> + Send>>,
+    /// The process's stdin.
+    pub input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+}
+
+impl std::fmt::Debug for ExecSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecSession")
+            .field("id", &self.id)
+            .field("container", &self.container)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExecSession {
+    fn error(&self, operation: &'static str, e: BollardError) -> Error {
+        Error::Operation {
+            operation,
+            object: self.container.clone(),
+            endpoint: self.endpoint.clone(),
+            message: e.to_string(),
+        }
+    }
+
+    /// Resizes the session's terminal.
+    ///
+    /// # Errors
+    /// The engine's error when the exec is gone.
+    pub async fn resize(&self, rows: u16, cols: u16) -> Result<(), Error> {
+        self.docker
+            .resize_exec(
+                &self.id,
+                ResizeExecOptions {
+                    height: rows,
+                    width: cols,
+                },
+            )
+            .await
+            .map_err(|e| self.error("resize exec in", e))
+    }
+
+    /// The exit code, once the process has ended (`None` while it runs).
+    ///
+    /// # Errors
+    /// The engine's error when the exec cannot be inspected.
+    pub async fn exit_code(&self) -> Result<Option<i64>, Error> {
+        let i = self
+            .docker
+            .inspect_exec(&self.id)
+            .await
+            .map_err(|e| self.error("inspect exec in", e))?;
+        Ok(if i.running == Some(true) {
+            None
+        } else {
+            i.exit_code
+        })
     }
 }

@@ -48,7 +48,7 @@ pub use crate::container::{
 };
 
 #[cfg(feature = "docker")]
-pub use docker::DockerEngine;
+pub use docker::{DockerEngine, ExecSession};
 pub use memory::MemoryEngine;
 
 /// Version facts about an engine.
@@ -167,6 +167,11 @@ pub struct LogOptions {
     pub stderr: bool,
     /// Only the last N lines (`None`: all).
     pub tail: Option<usize>,
+    /// Only lines logged at or after this Unix time, in seconds.
+    pub since: Option<i64>,
+    /// Keep streaming new lines until the container stops
+    /// ([`ContainerEngine::stream_logs`] only).
+    pub follow: bool,
 }
 
 impl Default for LogOptions {
@@ -175,6 +180,8 @@ impl Default for LogOptions {
             stdout: true,
             stderr: true,
             tail: None,
+            since: None,
+            follow: false,
         }
     }
 }
@@ -313,6 +320,24 @@ pub trait ContainerEngine: Send + Sync {
 
     /// The container's logs, choosing streams and a tail.
     async fn logs_with(&self, name: &str, options: &LogOptions) -> Result<String, Error>;
+
+    /// Streams a container's log to `sink` chunk by chunk as the engine sends
+    /// it; with [`LogOptions::follow`], until the container stops or the
+    /// future is dropped. The default reads [`ContainerEngine::logs_with`]
+    /// once (engines without a live stream).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for a missing container.
+    async fn stream_logs(
+        &self,
+        name: &str,
+        options: &LogOptions,
+        sink: &mut (dyn for<'b> FnMut(&'b [u8]) + Send),
+    ) -> Result<(), Error> {
+        let text = self.logs_with(name, options).await?;
+        sink(text.as_bytes());
+        Ok(())
+    }
 
     /// Runs `cmd` inside a running container (as `user`, or the image's
     /// user) and returns its exit code and output.
