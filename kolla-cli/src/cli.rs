@@ -41,7 +41,7 @@ pub enum Command {
     Prechecks(commands::prechecks::Args),
     /// Run a kolla_container action, query container facts, or list kolla containers (`ps`).
     Container(commands::container::Args),
-    /// Build images: `kolla images standin` builds the stand-in service images.
+    /// Stand-in images: `kolla images standin` (= `kolla build --profile standin`).
     Images(commands::images::Args),
     /// Merge INI files the way kolla-ansible's merge_configs does.
     MergeIni(commands::merge_ini::Args),
@@ -59,6 +59,8 @@ pub enum Command {
     Catalog(commands::catalog::Args),
     /// The enabled services of an inventory in deploy waves, placed on hosts (`--format text|json|dot|svg`).
     Graph(commands::graph::Args),
+    /// Build Kolla images from the image tree (`kolla-build`): regex or profile, overrides, parallel.
+    Build(commands::build::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -83,6 +85,7 @@ pub fn execute() -> ExitCode {
         Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
         Command::Catalog(args) => commands::catalog::run(args, cli.format),
         Command::Graph(args) => commands::graph::run(args, cli.format),
+        Command::Build(args) => commands::build::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

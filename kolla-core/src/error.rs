@@ -120,6 +120,11 @@ pub enum Error {
     /// The service graph is inconsistent (cycle, missing dependency, no hosts).
     #[error(transparent)]
     Graph(#[from] crate::graph::Error),
+    /// The image tree is inconsistent, or an image selection or Dockerfile
+    /// template is invalid.
+    #[cfg(feature = "runtime")]
+    #[error(transparent)]
+    Build(#[from] crate::build::Error),
 }
 
 impl Error {
@@ -147,6 +152,8 @@ impl Error {
             Error::Catalog(_) => "catalog",
             Error::Vars(_) => "vars",
             Error::Graph(_) => "graph",
+            #[cfg(feature = "runtime")]
+            Error::Build(_) => "build",
         }
     }
 
@@ -158,6 +165,8 @@ impl Error {
             | Error::Source(_)
             | Error::Vars(_)
             | Error::Graph(_) => None,
+            #[cfg(feature = "runtime")]
+            Error::Build(_) => None,
             Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),
