@@ -229,17 +229,17 @@ pub async fn build(
 
     // Picks the next image whose parent is done; fails those whose parent
     // failed. `None` with nothing running or pending means all is done.
-    enum Pick<'a> {
-        Build(&'a str),
+    enum Pick {
+        Build(usize),
         Wait,
         Done,
     }
-    let pick = || -> Pick<'_> {
+    let pick = || -> Pick {
         let mut st = states.lock().expect("build state lock");
         loop {
             let mut waiting = false;
             let mut failed_child = None;
-            for &n in &order {
+            for (i, &n) in order.iter().enumerate() {
                 match &st[n].0 {
                     State::Pending => {}
                     State::Running => {
@@ -252,7 +252,7 @@ pub async fn build(
                 match parent_state {
                     None | Some(State::Done(Status::Built)) => {
                         st.get_mut(n).expect("known").0 = State::Running;
-                        return Pick::Build(n);
+                        return Pick::Build(i);
                     }
                     Some(State::Done(s)) if s.is_failure() => {
                         failed_child = Some((n, parent_of(n).unwrap_or(""), *s));
@@ -282,13 +282,14 @@ pub async fn build(
         }
     };
 
-    let lane = || async {
+    let (wake, states_ref, pick, contexts, order_ref) = (&wake, &states, &pick, &contexts, &order);
+    let lane = || async move {
         loop {
             let notified = wake.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             let name = match pick() {
-                Pick::Build(n) => n,
+                Pick::Build(i) => order_ref[i],
                 Pick::Wait => {
                     notified.await;
                     continue;
@@ -325,7 +326,7 @@ pub async fn build(
                 seconds: Some(round_ms(t0.elapsed())),
             };
             on_event(Event::Finished { result: &result });
-            *states
+            *states_ref
                 .lock()
                 .expect("build state lock")
                 .get_mut(name)

@@ -369,7 +369,9 @@ impl ImageTree {
             Some(if t.children(name).is_empty() {
                 serde_json::Value::String(name.into())
             } else {
-                serde_json::json!({ name: kids })
+                let mut m = serde_json::Map::new();
+                m.insert(name.to_string(), serde_json::Value::Array(kids));
+                serde_json::Value::Object(m)
             })
         }
         let roots: Vec<serde_json::Value> = self

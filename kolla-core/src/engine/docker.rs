@@ -212,7 +212,7 @@ impl ContainerEngine for DockerEngine {
         &self,
         tag: &str,
         context_tar: Vec<u8>,
-        log_line: &(dyn Fn(&str) + Send + Sync),
+        log_line: &(dyn for<'l> Fn(&'l str) + Send + Sync),
     ) -> Result<(), Error> {
         let opts = BuildImageOptionsBuilder::default()
             .t(tag)

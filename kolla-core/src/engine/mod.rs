@@ -245,7 +245,7 @@ pub trait ContainerEngine: Send + Sync {
         &self,
         tag: &str,
         context_tar: Vec<u8>,
-        log: &(dyn Fn(&str) + Send + Sync),
+        log: &(dyn for<'l> Fn(&'l str) + Send + Sync),
     ) -> Result<(), Error> {
         let _ = log;
         self.build_image(tag, context_tar).await
