@@ -41,10 +41,7 @@ fn tree() -> ImageTree {
         ImageDef::new(
             name,
             Some(parent),
-            &format!(
-                "FROM {{{{ parent_image }}}}\nRUN {run}\n{}",
-                block(name)
-            ),
+            &format!("FROM {{{{ parent_image }}}}\nRUN {run}\n{}", block(name)),
         )
     };
     let uniq = format!("{}-{}", std::process::id(), unique());
@@ -129,7 +126,10 @@ async fn tree_overrides_selection_parallelism_failures_and_skip_existing() {
     }
     assert_eq!(status["broken"].0, Status::Error);
     assert!(
-        status["broken"].1.unwrap().contains("returned a non-zero code"),
+        status["broken"]
+            .1
+            .unwrap()
+            .contains("returned a non-zero code"),
         "{:?}",
         status["broken"]
     );
@@ -151,8 +151,16 @@ async fn tree_overrides_selection_parallelism_failures_and_skip_existing() {
             .unwrap_or_else(|| panic!("{n} {what} in {ev:?}"))
             .0
     };
-    for (parent, child) in [("root", "mid"), ("mid", "leaf-a"), ("mid", "leaf-b"), ("root", "broken")] {
-        assert!(at(parent, "end") <= at(child, "start"), "{parent} -> {child}: {ev:?}");
+    for (parent, child) in [
+        ("root", "mid"),
+        ("mid", "leaf-a"),
+        ("mid", "leaf-b"),
+        ("root", "broken"),
+    ] {
+        assert!(
+            at(parent, "end") <= at(child, "start"),
+            "{parent} -> {child}: {ev:?}"
+        );
     }
     assert!(
         at("leaf-a", "start") < at("leaf-b", "end") && at("leaf-b", "start") < at("leaf-a", "end"),
@@ -160,10 +168,18 @@ async fn tree_overrides_selection_parallelism_failures_and_skip_existing() {
     );
 
     // The override blocks landed: leaf-a's own footer, and `footer` everywhere.
-    let a = engine.inspect_image(&vars.image_ref("leaf-a")).await.unwrap().unwrap();
+    let a = engine
+        .inspect_image(&vars.image_ref("leaf-a"))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(a.labels["kolla-rs.buildtest"], "leaf-a-footer");
     assert_eq!(a.labels["kolla-rs.buildtest-footer"], "all");
-    let b = engine.inspect_image(&vars.image_ref("leaf-b")).await.unwrap().unwrap();
+    let b = engine
+        .inspect_image(&vars.image_ref("leaf-b"))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!b.labels.contains_key("kolla-rs.buildtest"));
     assert_eq!(b.labels["kolla-rs.buildtest-footer"], "all");
 
@@ -177,7 +193,10 @@ async fn tree_overrides_selection_parallelism_failures_and_skip_existing() {
     let again = build(&engine, &tree, &opts, &|_| {}).await.unwrap();
     let secs = t.elapsed().as_secs_f64();
     assert_eq!(again.with(Status::Built).count(), 0);
-    let skipped: Vec<&str> = again.with(Status::Skipped).map(|i| i.name.as_str()).collect();
+    let skipped: Vec<&str> = again
+        .with(Status::Skipped)
+        .map(|i| i.name.as_str())
+        .collect();
     assert_eq!(skipped, ["leaf-b", "mid", "root"]);
     assert_eq!(
         again.with(Status::Unmatched).count(),

@@ -82,7 +82,9 @@ async fn main() {
     // docker build, one by one, parents first.
     let over = [label_override("cli", stamp)];
     let renderer = Renderer::new(&tree, &over).unwrap();
-    let plan = tree.select(&Selection::default(), &Default::default()).unwrap();
+    let plan = tree
+        .select(&Selection::default(), &Default::default())
+        .unwrap();
     let t = Instant::now();
     for name in plan.to_build() {
         let df = renderer.render(&tree, name, &cli).unwrap();

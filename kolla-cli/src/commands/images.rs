@@ -64,10 +64,12 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     let shape = standin::shape().map_err(kolla_core::Error::from)?;
     for n in &a.images {
         if shape.get(n).is_none() {
-            return Err(kolla_core::Error::from(kolla_core::build::Error::UnknownImage {
-                image: n.clone(),
-            })
-            .into());
+            return Err(
+                kolla_core::Error::from(kolla_core::build::Error::UnknownImage {
+                    image: n.clone(),
+                })
+                .into(),
+            );
         }
     }
     let names: Vec<String> = if a.images.is_empty() {
@@ -77,11 +79,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     };
     let opts = BuildOptions {
         selection: Selection {
-            regexes: a
-                .images
-                .iter()
-                .map(|n| format!("^{n}$"))
-                .collect(),
+            regexes: a.images.iter().map(|n| format!("^{n}$")).collect(),
             profiles: vec!["standin".into()],
             ..Default::default()
         },

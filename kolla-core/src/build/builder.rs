@@ -79,7 +79,10 @@ pub enum Status {
 impl Status {
     /// Whether this is a failure (the command exits non-zero).
     pub fn is_failure(self) -> bool {
-        matches!(self, Status::Error | Status::PushError | Status::ParentError)
+        matches!(
+            self,
+            Status::Error | Status::PushError | Status::ParentError
+        )
     }
 }
 
@@ -218,12 +221,8 @@ pub async fn build(
     let order: Vec<&str> = plan.to_build().collect();
     on_event(Event::Planned { total: order.len() });
 
-    let states: Mutex<BTreeMap<&str, (State, Option<ImageResult>)>> = Mutex::new(
-        order
-            .iter()
-            .map(|&n| (n, (State::Pending, None)))
-            .collect(),
-    );
+    let states: Mutex<BTreeMap<&str, (State, Option<ImageResult>)>> =
+        Mutex::new(order.iter().map(|&n| (n, (State::Pending, None))).collect());
     let wake = tokio::sync::Notify::new();
     let parent_of = |n: &str| tree.get(n).and_then(|d| d.parent.as_deref());
 
@@ -466,6 +465,12 @@ mod tests {
         )];
         rt().block_on(build(&engine, &t, &opts, &|_| {})).unwrap();
         let last = engine.builds().pop().unwrap();
-        assert_eq!(last, ("kolla/a-1:latest".into(), "FROM kolla/a:latest\nLABEL x=1".into()));
+        assert_eq!(
+            last,
+            (
+                "kolla/a-1:latest".into(),
+                "FROM kolla/a:latest\nLABEL x=1".into()
+            )
+        );
     }
 }

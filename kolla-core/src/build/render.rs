@@ -141,9 +141,9 @@ impl Renderer {
     /// # Errors
     /// [`Error::Template`] naming the template file and line.
     pub fn render(&self, tree: &ImageTree, name: &str, vars: &RenderVars) -> Result<String, Error> {
-        let def = tree.get(name).ok_or_else(|| Error::UnknownImage {
-            image: name.into(),
-        })?;
+        let def = tree
+            .get(name)
+            .ok_or_else(|| Error::UnknownImage { image: name.into() })?;
         let parent_image = def.parent.as_deref().map(|p| vars.image_ref(p));
         let ctx = minijinja::context! {
             image_name => name,
@@ -188,7 +188,8 @@ mod tests {
     #[test]
     fn overrides_replace_named_blocks_of_each_image() {
         let t = tree();
-        let o1 = "{% extends parent_template %}\n{% block nova_api_footer %}RUN api{% endblock %}\n";
+        let o1 =
+            "{% extends parent_template %}\n{% block nova_api_footer %}RUN api{% endblock %}\n";
         let o2 = "{% extends parent_template %}\n{% block footer %}RUN all{% endblock %}\n";
         let r = Renderer::new(&t, &[("1".into(), o1.into()), ("2".into(), o2.into())]).unwrap();
         let v = RenderVars {

@@ -263,7 +263,11 @@ fn service_files(image: &StandinImage) -> Vec<ContextFile> {
         ),
     ];
     if let Some(p) = image.port {
-        files.push(file("rootfs/etc/kolla-standin/port", format!("{p}\n"), 0o644));
+        files.push(file(
+            "rootfs/etc/kolla-standin/port",
+            format!("{p}\n"),
+            0o644,
+        ));
     }
     for (name, text) in HEALTHCHECKS {
         files.push(file(&format!("rootfs/usr/local/bin/{name}"), text, 0o755));
@@ -375,8 +379,17 @@ mod tests {
         let vars = crate::build::render::RenderVars::default();
         let df = r.render(&t, "nova-api", &vars).unwrap();
         assert_eq!(df, "FROM kolla/openstack-base:latest\n\nCOPY rootfs/ /\n\n");
-        let files: Vec<&str> = t.get("nova-api").unwrap().files.iter().map(|f| f.path.as_str()).collect();
-        assert!(files.contains(&"rootfs/usr/local/bin/nova-api"), "{files:?}");
+        let files: Vec<&str> = t
+            .get("nova-api")
+            .unwrap()
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert!(
+            files.contains(&"rootfs/usr/local/bin/nova-api"),
+            "{files:?}"
+        );
         assert!(files.contains(&"rootfs/usr/local/bin/healthcheck_curl"));
     }
 }

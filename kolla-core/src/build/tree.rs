@@ -416,8 +416,11 @@ mod tests {
         };
         assert_eq!(members.first(), members.last());
         assert_eq!(members.len(), 4, "{members:?}");
-        let e = ImageTree::new(vec![ImageDef::new("a", None, ""), ImageDef::new("a", None, "")])
-            .unwrap_err();
+        let e = ImageTree::new(vec![
+            ImageDef::new("a", None, ""),
+            ImageDef::new("a", None, ""),
+        ])
+        .unwrap_err();
         assert!(matches!(e, Error::Duplicate { .. }));
     }
 
