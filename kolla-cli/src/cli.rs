@@ -41,7 +41,7 @@ pub enum Command {
     Prechecks(commands::prechecks::Args),
     /// Run a kolla_container action, query container facts, or list kolla containers (`ps`).
     Container(commands::container::Args),
-    /// Build images: `kolla images standin` builds the stand-in service images.
+    /// Stand-in images: `kolla images standin` (= `kolla build --profile standin`).
     Images(commands::images::Args),
     /// Merge INI files the way kolla-ansible's merge_configs does.
     MergeIni(commands::merge_ini::Args),
@@ -69,6 +69,8 @@ pub enum Command {
     Logs(commands::day2::LogsArgs),
     /// An interactive shell (or a command after `--`) in a kolla-rs container; `--root` for root.
     Shell(commands::day2::ShellArgs),
+    /// Build Kolla images from the image tree (`kolla-build`): regex or profile, overrides, parallel.
+    Build(commands::build::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -98,6 +100,7 @@ pub fn execute() -> ExitCode {
         Command::Status(args) => commands::day2::status(args, cli.format),
         Command::Logs(args) => commands::day2::logs(args, cli.format),
         Command::Shell(args) => commands::day2::shell(args),
+        Command::Build(args) => commands::build::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

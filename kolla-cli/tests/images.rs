@@ -59,7 +59,8 @@ fn standin_builds_named_images_and_prints_them() {
     for img in [
         "kolla-rs-test/nova-api:cli",
         "kolla-rs-test/keystone:cli",
-        "kolla-rs-test/standin-base:cli",
+        "kolla-rs-test/base:cli",
+        "kolla-rs-test/openstack-base:cli",
     ] {
         assert!(rt.block_on(engine.image_exists(img)).unwrap(), "{img}");
     }

@@ -126,6 +126,11 @@ pub enum Error {
     /// A `serial` or `max_fail_percentage` value is invalid.
     #[error(transparent)]
     Upgrade(#[from] crate::upgrade::Error),
+    /// The image tree is inconsistent, or an image selection or Dockerfile
+    /// template is invalid.
+    #[cfg(feature = "runtime")]
+    #[error(transparent)]
+    Build(#[from] crate::build::Error),
 }
 
 impl Error {
@@ -156,6 +161,8 @@ impl Error {
             Error::Genconfig(crate::genconfig::Error::File { source, .. }) => source.kind(),
             Error::Genconfig(_) => "genconfig",
             Error::Upgrade(_) => "upgrade",
+            #[cfg(feature = "runtime")]
+            Error::Build(_) => "build",
         }
     }
 
@@ -168,6 +175,8 @@ impl Error {
             | Error::Vars(_)
             | Error::Graph(_)
             | Error::Upgrade(_) => None,
+            #[cfg(feature = "runtime")]
+            Error::Build(_) => None,
             Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),

@@ -9,8 +9,11 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use kolla_core::build::builder::{build, BuildOptions};
 use kolla_core::build::image;
-use kolla_core::build::standin::{self, StandinBuild};
+use kolla_core::build::render::RenderVars;
+use kolla_core::build::standin;
+use kolla_core::build::tree::Selection;
 use kolla_core::engine::{ContainerEngine, ContainerSpec, DockerEngine};
 
 const NS: &str = "kolla-rs-test";
@@ -21,16 +24,24 @@ async fn standins(engine: &DockerEngine) {
     static BUILT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     BUILT
         .get_or_init(|| async {
-            let opts = StandinBuild {
-                namespace: NS.into(),
-                tag: TAG.into(),
-                images: vec!["nova-api".into(), "nova-compute".into()],
-                busybox: image::find_static_busybox().expect("static busybox"),
-                set_configs: set_configs_bin(),
+            let busybox = image::find_static_busybox().expect("static busybox");
+            let tree = standin::tree(&busybox, &set_configs_bin()).expect("stand-in tree");
+            let opts = BuildOptions {
+                selection: Selection {
+                    regexes: vec!["^nova-api$".into(), "^nova-compute$".into()],
+                    ..Default::default()
+                },
+                vars: RenderVars {
+                    namespace: NS.into(),
+                    tag: TAG.into(),
+                    ..Default::default()
+                },
+                ..Default::default()
             };
-            standin::build(engine, &opts)
+            let report = build(engine, &tree, &opts, &|_| {})
                 .await
                 .expect("build stand-ins");
+            assert!(!report.failed(), "{}", report.summary());
         })
         .await;
 }

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kolla_core::build::image::{build_context, find_static_busybox, ContextFile};
+use kolla_core::build::image::{find_static_busybox, kolla_like_context};
 use kolla_core::engine::action::run_action;
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 use serde_json::{json, Value};
@@ -57,32 +57,9 @@ async fn cleanup(engine: &DockerEngine, names: &[String]) {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let engine = Arc::new(DockerEngine::connect().await.expect("a Docker engine"));
-    let busybox = std::fs::read(find_static_busybox().unwrap()).unwrap();
-    let script = b"#!/bin/sh\nexit 0\n".to_vec();
-    let files = [
-        ContextFile {
-            path: "busybox".into(),
-            data: busybox,
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "kolla_set_configs".into(),
-            data: script,
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "passwd".into(),
-            data: b"root:x:0:0::/:/bin/sh\n".to_vec(),
-            mode: 0o644,
-        },
-    ];
-    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\n\
-        RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
-        COPY passwd /etc/passwd\nCOPY kolla_set_configs /usr/local/bin/kolla_set_configs\n";
-    engine
-        .build_image(IMAGE, build_context(dockerfile, &files).unwrap())
-        .await
-        .unwrap();
+    let busybox = find_static_busybox().unwrap();
+    let ctx = kolla_like_context(&busybox, "#!/bin/sh\nexit 0\n", true).unwrap();
+    engine.build_image(IMAGE, ctx).await.unwrap();
     let ours: Vec<String> = (0..N).map(|i| format!("kolla_rs_speed_ours_{i}")).collect();
     let cli: Vec<String> = (0..N).map(|i| format!("kolla_rs_speed_cli_{i}")).collect();
     cleanup(&engine, &ours).await;

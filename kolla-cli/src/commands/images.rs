@@ -1,11 +1,15 @@
-//! `kolla images standin`: builds the stand-in service images.
+//! `kolla images standin`: an alias of `kolla build --profile standin`
+//! that selects images by exact name and prints the references of the
+//! service images built.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 
-use kolla_core::build::standin::{self, StandinBuild};
-use kolla_core::engine;
+use kolla_core::build::builder::BuildOptions;
+use kolla_core::build::render::RenderVars;
+use kolla_core::build::standin;
+use kolla_core::build::tree::Selection;
 
 use crate::cli::Format;
 
@@ -19,8 +23,9 @@ pub struct Args {
 /// `kolla images` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum ImagesCommand {
-    /// Build one small local stand-in image per Kolla image name
-    /// (default: every name kolla-rs knows), sharing one base image.
+    /// Build one small local stand-in image per Kolla image name (default:
+    /// every name kolla-rs knows) on the shared `base` and
+    /// `openstack-base`; the same as `kolla build --profile standin`.
     Standin(StandinArgs),
 }
 
@@ -56,24 +61,48 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
         "kolla images standin",
         "images are built for the Docker daemon, where containers will run them",
     )?;
+    let shape = standin::shape().map_err(kolla_core::Error::from)?;
+    for n in &a.images {
+        if shape.get(n).is_none() {
+            return Err(
+                kolla_core::Error::from(kolla_core::build::Error::UnknownImage {
+                    image: n.clone(),
+                })
+                .into(),
+            );
+        }
+    }
+    let names: Vec<String> = if a.images.is_empty() {
+        standin::catalog().into_iter().map(|i| i.name).collect()
+    } else {
+        a.images.clone()
+    };
+    let opts = BuildOptions {
+        selection: Selection {
+            regexes: a.images.iter().map(|n| format!("^{n}$")).collect(),
+            profiles: vec!["standin".into()],
+            ..Default::default()
+        },
+        vars: RenderVars {
+            namespace: a.namespace.clone(),
+            tag: a.tag.clone(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let tree = super::build::standin_tree(a.busybox, a.set_configs)?;
     let rt = super::runtime()?;
     let engine = rt.block_on(a.engine.connect())?;
-    let opts = StandinBuild {
-        namespace: a.namespace,
-        tag: a.tag,
-        images: a.images,
-        busybox: match a.busybox {
-            Some(p) => p,
-            None => engine::image::find_static_busybox().map_err(kolla_core::Error::from)?,
-        },
-        set_configs: match a.set_configs {
-            Some(p) => p,
-            None => static_set_configs()?,
-        },
-    };
-    let built = rt
-        .block_on(standin::build(engine.as_ref(), &opts))
-        .map_err(kolla_core::Error::from)?;
+    let report = super::build::build_with_progress(&rt, engine.as_ref(), &tree, &opts, true)?;
+    if let Some(bad) = report.images.iter().find(|i| i.status.is_failure()) {
+        anyhow::bail!(
+            "{} {}: {}",
+            bad.reference,
+            serde_json::to_value(bad.status)?.as_str().unwrap_or(""),
+            bad.reason.as_deref().unwrap_or("")
+        );
+    }
+    let built: Vec<String> = names.iter().map(|n| opts.vars.image_ref(n)).collect();
     match format {
         Format::Json => println!("{}", serde_json::json!({ "images": built })),
         Format::Text => {
@@ -89,7 +118,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
 /// [`standin::find_static_set_configs`] looks, or, when this `kolla` was
 /// built from a kolla-rs checkout that is still there, built now with the
 /// same cargo command `scripts/kolla` runs (cargo's progress on stderr).
-fn static_set_configs() -> anyhow::Result<std::path::PathBuf> {
+pub fn static_set_configs() -> anyhow::Result<std::path::PathBuf> {
     let not_found = match standin::find_static_set_configs() {
         Ok(p) => return Ok(p),
         Err(e) => e,

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use kolla_core::engine::{ContainerEngine, DockerEngine, MemoryEngine};
 
+pub mod build;
 pub mod catalog;
 pub mod container;
 pub mod genconfig;

@@ -118,6 +118,57 @@ pub fn busybox_context(busybox: &Path, extra: &[ContextFile]) -> Result<Vec<u8>,
     build_context(&dockerfile, &files)
 }
 
+/// The build context of a small Kolla-like image for engine tests and
+/// benches: busybox, a scripted `kolla_set_configs` (any executable text),
+/// `/tmp`, an `/etc/passwd` holding root unless `with_root` is false (then
+/// `exec --user root` cannot run), and Kolla's image labels.
+///
+/// # Errors
+/// When busybox cannot be read.
+pub fn kolla_like_context(
+    busybox: &Path,
+    set_configs: &str,
+    with_root: bool,
+) -> Result<Vec<u8>, Error> {
+    let data = std::fs::read(busybox).map_err(|e| Error::InvalidParameter {
+        parameter: "busybox".into(),
+        message: format!("{}: {e}", busybox.display()),
+    })?;
+    let files = [
+        ContextFile {
+            path: "busybox".into(),
+            data,
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "kolla_set_configs".into(),
+            data: set_configs.as_bytes().to_vec(),
+            mode: 0o755,
+        },
+        ContextFile {
+            path: "passwd".into(),
+            data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec(),
+            mode: 0o644,
+        },
+    ];
+    let passwd = if with_root {
+        "COPY passwd /etc/passwd\n"
+    } else {
+        ""
+    };
+    let dockerfile = format!(
+        "FROM scratch\n\
+         COPY busybox /bin/busybox\n\
+         RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
+         RUN [\"/bin/mkdir\", \"-p\", \"/tmp\", \"/etc\"]\n\
+         {passwd}\
+         COPY kolla_set_configs /usr/local/bin/kolla_set_configs\n\
+         LABEL kolla_version=\"test\" build-date=\"20250101\"\n\
+         CMD [\"/bin/sh\"]\n"
+    );
+    build_context(&dockerfile, &files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,8 +11,10 @@
 //! (`healthcheck_curl`, `healthcheck_listen`, `healthcheck_port`,
 //! `healthcheck_socket`) pass while it is up and fail when it is not.
 //!
-//! Every image is `FROM` one shared base image plus a single thin layer of
-//! settings (`/etc/kolla-standin/`), so building all of them is quick.
+//! The images form a tree built by [`super::builder`] (`kolla build
+//! --profile standin`): `base` (busybox), `openstack-base` (the Kolla
+//! start-up), and per service one thin `COPY` layer, so building all of
+//! them is quick. See [`tree`].
 //!
 //! ```
 //! let all = kolla_core::build::standin::catalog();
@@ -25,8 +27,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::image::{build_context, is_static_elf, ContextFile};
-use crate::engine::{ContainerEngine, Error};
+use super::image::{is_static_elf, ContextFile};
+use super::tree::{ImageDef, ImageTree};
+use super::Error;
+use crate::container::Error as EngineError;
 
 /// The generated data (from the reference `services.json`).
 ///
@@ -117,33 +121,6 @@ pub fn accounts_files() -> (String, String) {
     (passwd, group)
 }
 
-/// What to build.
-#[derive(Debug, Clone)]
-pub struct StandinBuild {
-    /// Image namespace, `kolla`.
-    pub namespace: String,
-    /// Image tag.
-    pub tag: String,
-    /// Image names; empty means every name in [`catalog`].
-    pub images: Vec<String>,
-    /// A statically linked busybox.
-    pub busybox: PathBuf,
-    /// The statically linked `kolla_set_configs`.
-    pub set_configs: PathBuf,
-}
-
-impl StandinBuild {
-    /// The reference of the stand-in for `name`: `kolla/nova-api:TAG`.
-    pub fn image_ref(&self, name: &str) -> String {
-        format!("{}/{}:{}", self.namespace, name, self.tag)
-    }
-
-    /// The shared base image's reference.
-    pub fn base_ref(&self) -> String {
-        self.image_ref("standin-base")
-    }
-}
-
 fn file(path: &str, data: impl Into<Vec<u8>>, mode: u32) -> ContextFile {
     ContextFile {
         path: path.into(),
@@ -152,32 +129,92 @@ fn file(path: &str, data: impl Into<Vec<u8>>, mode: u32) -> ContextFile {
     }
 }
 
-fn read(path: &Path, what: &str) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::InvalidParameter {
+fn read_static(path: &Path, what: &str) -> Result<Vec<u8>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Input {
         parameter: what.into(),
         message: format!("{}: {e}", path.display()),
-    })
+    })?;
+    if !is_static_elf(&bytes) {
+        return Err(Error::Input {
+            parameter: what.into(),
+            message: format!("{} is not a statically linked ELF binary", path.display()),
+        });
+    }
+    Ok(bytes)
 }
 
-/// The base image's build context: busybox, kolla_set_configs, kolla_start,
-/// the healthchecks, the stand-in and a wrapper for every service command.
+/// The root of the stand-in tree.
+pub const BASE: &str = "base";
+/// The image every stand-in service image is built on.
+pub const OPENSTACK_BASE: &str = "openstack-base";
+
+/// The Dockerfile template of an image with Kolla's `<image>_header`,
+/// `<image>_footer` and `footer` blocks around `body`.
+fn template(name: &str, from: &str, body: &str, tail: &str) -> String {
+    let block = name.replace('-', "_");
+    format!(
+        "FROM {from}\n{{% block {block}_header %}}{{% endblock %}}\n{body}\
+         {{% block {block}_footer %}}{{% endblock %}}\n{{% block footer %}}{{% endblock %}}\n{tail}"
+    )
+}
+
+/// The stand-in image tree, the `standin` profile of the builder:
+///
+/// - `base`: `FROM scratch` with the static busybox (and Kolla's
+///   directories);
+/// - `openstack-base`: adds `kolla_set_configs`, `kolla_start`, the
+///   stand-in program and the accounts every service image needs;
+/// - one image per name in [`catalog`], each one `COPY` layer: the
+///   stand-in's settings (`/etc/kolla-standin/`), a wrapper per command the
+///   service runs, and Kolla's healthcheck commands.
 ///
 /// # Errors
 /// When busybox or kolla_set_configs cannot be read or is not static.
-pub fn base_context(busybox: &Path, set_configs: &Path) -> Result<Vec<u8>, Error> {
-    let bb = read(busybox, "busybox")?;
-    let sc = read(set_configs, "kolla_set_configs")?;
-    for (bytes, path) in [(&bb, busybox), (&sc, set_configs)] {
-        if !is_static_elf(bytes) {
-            return Err(Error::InvalidParameter {
-                parameter: "static binary".into(),
-                message: format!("{} is not a statically linked ELF binary", path.display()),
-            });
-        }
-    }
+pub fn tree(busybox: &Path, set_configs: &Path) -> Result<ImageTree, Error> {
+    let bb = read_static(busybox, "busybox")?;
+    let sc = read_static(set_configs, "kolla_set_configs")?;
+    tree_of(bb, sc)
+}
+
+/// The stand-in tree's shape (names, parents, templates) with empty
+/// binaries: for listing and planning, never for building.
+///
+/// # Errors
+/// Only if the tree itself were inconsistent.
+pub fn shape() -> Result<ImageTree, Error> {
+    tree_of(Vec::new(), Vec::new())
+}
+
+fn tree_of(bb: Vec<u8>, sc: Vec<u8>) -> Result<ImageTree, Error> {
+    let mut defs = Vec::new();
+    let mut base = ImageDef::new(
+        BASE,
+        None,
+        &template(
+            BASE,
+            "scratch",
+            "COPY busybox /bin/busybox\n\
+             RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox --install -s /bin && mkdir -p /tmp \
+             /var/lib/kolla/config_files /etc/kolla /var/log/kolla /run && chmod 1777 /tmp\"]\n\
+             ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n",
+            "CMD [\"/bin/sh\"]\n",
+        ),
+    );
+    base.files.push(file("busybox", bb, 0o755));
+    defs.push(base);
+
     let (passwd, group) = accounts_files();
-    let mut files = vec![
-        file("busybox", bb, 0o755),
+    let mut os_base = ImageDef::new(
+        OPENSTACK_BASE,
+        Some(BASE),
+        &template(
+            OPENSTACK_BASE,
+            "{{ parent_image }}",
+            "COPY rootfs/ /\n",
+            "CMD [\"kolla_start\"]\n",
+        ),
+    );
+    os_base.files = vec![
         file("rootfs/usr/local/bin/kolla_set_configs", sc, 0o755),
         file("rootfs/usr/local/bin/kolla_start", KOLLA_START, 0o755),
         file(
@@ -189,10 +226,53 @@ pub fn base_context(busybox: &Path, set_configs: &Path) -> Result<Vec<u8>, Error
         file("rootfs/etc/passwd", passwd, 0o644),
         file("rootfs/etc/group", group, 0o644),
     ];
+    defs.push(os_base);
+
+    for img in catalog() {
+        let mut def = ImageDef::new(
+            &img.name,
+            Some(OPENSTACK_BASE),
+            &template(&img.name, "{{ parent_image }}", "COPY rootfs/ /\n", ""),
+        );
+        def.files = service_files(&img);
+        defs.push(def);
+    }
+    ImageTree::new(defs)
+}
+
+/// A service image's files: its settings, command wrappers, healthchecks.
+fn service_files(image: &StandinImage) -> Vec<ContextFile> {
+    let lines = |v: &[String]| {
+        let mut s = v.join("\n");
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        s
+    };
+    let mut files = vec![
+        file(
+            "rootfs/etc/kolla-standin/image",
+            format!("{}\n", image.name),
+            0o644,
+        ),
+        file("rootfs/etc/kolla-standin/ini", lines(&image.ini), 0o644),
+        file(
+            "rootfs/etc/kolla-standin/require",
+            lines(&image.require),
+            0o644,
+        ),
+    ];
+    if let Some(p) = image.port {
+        files.push(file(
+            "rootfs/etc/kolla-standin/port",
+            format!("{p}\n"),
+            0o644,
+        ));
+    }
     for (name, text) in HEALTHCHECKS {
         files.push(file(&format!("rootfs/usr/local/bin/{name}"), text, 0o755));
     }
-    let mut commands: Vec<String> = catalog().into_iter().flat_map(|i| i.commands).collect();
+    let mut commands = image.commands.clone();
     commands.sort();
     commands.dedup();
     for c in commands {
@@ -205,97 +285,8 @@ pub fn base_context(busybox: &Path, set_configs: &Path) -> Result<Vec<u8>, Error
         let wrapper = format!("#!/bin/sh\nexec kolla-standin {base} \"$@\"\n");
         files.push(file(&format!("rootfs{at}"), wrapper, 0o755));
     }
-    let dockerfile = "FROM scratch\n\
-        COPY busybox /bin/busybox\n\
-        RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox --install -s /bin && mkdir -p /tmp /var/lib/kolla/config_files /etc/kolla /var/log/kolla /run && chmod 1777 /tmp\"]\n\
-        COPY rootfs/ /\n\
-        ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n\
-        LABEL kolla-rs.standin=base\n\
-        CMD [\"kolla_start\"]\n";
-    build_context(dockerfile, &files)
+    files
 }
-
-/// One image's thin layer on top of the base.
-///
-/// # Errors
-/// When the context cannot be assembled.
-pub fn image_context(base_ref: &str, image: &StandinImage) -> Result<Vec<u8>, Error> {
-    let lines = |v: &[String]| {
-        let mut s = v.join("\n");
-        if !s.is_empty() {
-            s.push('\n');
-        }
-        s
-    };
-    let mut files = vec![
-        file("standin/image", format!("{}\n", image.name), 0o644),
-        file("standin/ini", lines(&image.ini), 0o644),
-        file("standin/require", lines(&image.require), 0o644),
-    ];
-    if let Some(p) = image.port {
-        files.push(file("standin/port", format!("{p}\n"), 0o644));
-    }
-    // One instruction, one layer: the build is a single small commit.
-    let dockerfile = format!("FROM {base_ref}\nCOPY standin/ /etc/kolla-standin/\n");
-    build_context(&dockerfile, &files)
-}
-
-/// Builds the base image and one stand-in per requested name; returns the
-/// references built, in order.
-///
-/// # Errors
-/// [`Error::InvalidParameter`] for an unknown image name or a missing or
-/// dynamically linked binary; engine errors from the builds.
-pub async fn build(
-    engine: &dyn ContainerEngine,
-    opts: &StandinBuild,
-) -> Result<Vec<String>, Error> {
-    let all = catalog();
-    let wanted: Vec<&StandinImage> = if opts.images.is_empty() {
-        all.iter().collect()
-    } else {
-        opts.images
-            .iter()
-            .map(|n| {
-                all.iter()
-                    .find(|i| &i.name == n)
-                    .ok_or_else(|| Error::InvalidParameter {
-                        parameter: "image".into(),
-                        message: format!("{n} is not a known Kolla image name"),
-                    })
-            })
-            .collect::<Result<_, _>>()?
-    };
-    let base = opts.base_ref();
-    engine
-        .build_image(&base, base_context(&opts.busybox, &opts.set_configs)?)
-        .await?;
-    // The thin builds are independent: run them in a few lanes at once
-    // (the engine commits layers one by one, so more lanes gain little).
-    let contexts = wanted
-        .iter()
-        .map(|img| Ok((opts.image_ref(&img.name), image_context(&base, img)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let refs: Vec<String> = contexts.iter().map(|(r, _)| r.clone()).collect();
-    let lane = |n: usize| {
-        let mine: Vec<&(String, Vec<u8>)> = contexts.iter().skip(n).step_by(LANES).collect();
-        async move {
-            for (r, ctx) in mine {
-                engine.build_image(r, ctx.clone()).await?;
-            }
-            Ok::<(), Error>(())
-        }
-    };
-    let results = tokio::join!(lane(0), lane(1), lane(2), lane(3));
-    results.0?;
-    results.1?;
-    results.2?;
-    results.3?;
-    Ok(refs)
-}
-
-/// How many thin builds run at once.
-const LANES: usize = 4;
 
 /// Finds the static `kolla_set_configs`: `$KOLLA_SET_CONFIGS_BIN`, else next
 /// to the running executable, else the workspace's static build
@@ -303,7 +294,7 @@ const LANES: usize = 4;
 ///
 /// # Errors
 /// [`Error::InvalidParameter`] naming the places tried and how to build it.
-pub fn find_static_set_configs() -> Result<PathBuf, Error> {
+pub fn find_static_set_configs() -> Result<PathBuf, EngineError> {
     let mut tried = Vec::new();
     if let Some(p) = std::env::var_os("KOLLA_SET_CONFIGS_BIN") {
         tried.push(PathBuf::from(p));
@@ -322,7 +313,7 @@ pub fn find_static_set_configs() -> Result<PathBuf, Error> {
             return Ok(p.clone());
         }
     }
-    Err(Error::InvalidParameter {
+    Err(EngineError::InvalidParameter {
         parameter: "kolla_set_configs".into(),
         message: format!(
             "no statically linked kolla_set_configs found (tried {}); build it with \
@@ -377,21 +368,28 @@ mod tests {
     }
 
     #[test]
-    fn image_layer_is_one_copy() {
-        let img = catalog()
-            .into_iter()
-            .find(|i| i.name == "nova-api")
-            .unwrap();
-        let ctx = image_context("kolla/standin-base:t", &img).unwrap();
-        let mut ar = tar::Archive::new(&ctx[..]);
-        let mut df = String::new();
-        for e in ar.entries().unwrap() {
-            let mut e = e.unwrap();
-            if e.path().unwrap().to_str() == Some("Dockerfile") {
-                std::io::Read::read_to_string(&mut e, &mut df).unwrap();
-            }
-        }
-        assert_eq!(df.lines().count(), 2, "{df}");
-        assert!(df.starts_with("FROM kolla/standin-base:t\n"));
+    fn the_tree_has_every_image_one_copy_layer_each() {
+        let bb = crate::build::image::find_static_busybox();
+        let Ok(bb) = bb else { return };
+        // busybox is static: it stands in for kolla_set_configs here.
+        let t = tree(&bb, &bb).unwrap();
+        assert_eq!(t.names().count(), catalog().len() + 2);
+        assert_eq!(t.children(BASE), [OPENSTACK_BASE]);
+        let r = crate::build::render::Renderer::new(&t, &[]).unwrap();
+        let vars = crate::build::render::RenderVars::default();
+        let df = r.render(&t, "nova-api", &vars).unwrap();
+        assert_eq!(df, "FROM kolla/openstack-base:latest\n\nCOPY rootfs/ /\n\n");
+        let files: Vec<&str> = t
+            .get("nova-api")
+            .unwrap()
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect();
+        assert!(
+            files.contains(&"rootfs/usr/local/bin/nova-api"),
+            "{files:?}"
+        );
+        assert!(files.contains(&"rootfs/usr/local/bin/healthcheck_curl"));
     }
 }

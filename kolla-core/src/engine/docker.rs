@@ -14,13 +14,24 @@ use bollard::models::{
 use bollard::query_parameters::{
     BuildImageOptionsBuilder, CreateContainerOptionsBuilder, CreateImageOptions,
     ImportImageOptions, ListContainersOptions, ListVolumesOptions, LogsOptionsBuilder,
-    RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RemoveVolumeOptions,
-    RestartContainerOptions, StopContainerOptions, WaitContainerOptions,
+    PushImageOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
+    RemoveVolumeOptions, RestartContainerOptions, StopContainerOptions, WaitContainerOptions,
 };
 use bollard::Docker;
 use futures_util::StreamExt;
 
 use crate::container::normalize::{parse_image, tmpfs_mounts};
+
+/// Registry credentials as bollard sends them (pulls and pushes).
+fn credentials(a: &RegistryAuth) -> DockerCredentials {
+    DockerCredentials {
+        username: Some(a.username.clone()),
+        password: Some(a.password.clone()),
+        email: a.email.clone(),
+        serveraddress: a.registry.clone(),
+        ..Default::default()
+    }
+}
 
 use super::{
     ContainerEngine, ContainerInfo, ContainerSpec, ContainerSummary, Dimensions, EngineVersion,
@@ -331,6 +342,15 @@ impl ContainerEngine for DockerEngine {
     }
 
     async fn build_image(&self, tag: &str, context_tar: Vec<u8>) -> Result<(), Error> {
+        self.build_image_logged(tag, context_tar, &|_| {}).await
+    }
+
+    async fn build_image_logged(
+        &self,
+        tag: &str,
+        context_tar: Vec<u8>,
+        log_line: &(dyn for<'l> Fn(&'l str) + Send + Sync),
+    ) -> Result<(), Error> {
         let opts = BuildImageOptionsBuilder::default()
             .t(tag)
             .rm(true)
@@ -342,14 +362,37 @@ impl ContainerEngine for DockerEngine {
         while let Some(item) = stream.next().await {
             let info = item.map_err(|e| self.op_error("build image", tag, e))?;
             if let Some(s) = info.stream {
+                for line in s.lines().filter(|l| !l.trim().is_empty()) {
+                    log_line(line);
+                }
                 log.push_str(&s);
             }
             if let Some(err) = info.error_detail.and_then(|d| d.message) {
+                log_line(&err);
                 return Err(Error::Operation {
                     operation: "build image",
                     object: tag.to_string(),
                     endpoint: self.endpoint.clone(),
                     message: format!("{err}\n{log}"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    async fn push_image(&self, image: &str, auth: Option<&RegistryAuth>) -> Result<(), Error> {
+        let (repo, tag) = parse_image(image);
+        let opts = PushImageOptionsBuilder::default().tag(&tag).build();
+        let creds = auth.map(credentials);
+        let mut stream = self.docker.push_image(&repo, Some(opts), creds);
+        while let Some(item) = stream.next().await {
+            let info = item.map_err(|e| self.op_error("push image", image, e))?;
+            if let Some(err) = info.error_detail.and_then(|d| d.message) {
+                return Err(Error::Operation {
+                    operation: "push image",
+                    object: image.to_string(),
+                    endpoint: self.endpoint.clone(),
+                    message: err,
                 });
             }
         }
@@ -672,13 +715,7 @@ impl ContainerEngine for DockerEngine {
             tag: Some(tag),
             ..Default::default()
         };
-        let creds = auth.map(|a| DockerCredentials {
-            username: Some(a.username.clone()),
-            password: Some(a.password.clone()),
-            email: a.email.clone(),
-            serveraddress: a.registry.clone(),
-            ..Default::default()
-        });
+        let creds = auth.map(credentials);
         let fail = |message: String| Error::Operation {
             operation: "pull image",
             object: image.to_string(),

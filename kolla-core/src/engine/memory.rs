@@ -43,6 +43,7 @@ struct State {
     volumes: BTreeMap<String, VolumeInfo>,
     exec_results: HashMap<String, ExecOutput>,
     registry: BTreeMap<String, ImageInfo>,
+    builds: Vec<(String, String)>,
     next_id: u64,
 }
 
@@ -78,6 +79,16 @@ impl MemoryEngine {
             labels,
         };
         st.images.insert(key, info);
+    }
+
+    /// Every build so far, in order: the image reference and its Dockerfile.
+    pub fn builds(&self) -> Vec<(String, String)> {
+        self.lock().builds.clone()
+    }
+
+    /// Whether `image` is in the pretend registry (published or pushed).
+    pub fn in_registry(&self, image: &str) -> bool {
+        self.lock().registry.contains_key(&image_ref(image))
     }
 
     /// Puts a new build of `image` in the pretend registry, for pulls.
@@ -240,8 +251,41 @@ impl ContainerEngine for MemoryEngine {
         })
     }
 
-    async fn build_image(&self, tag: &str, _context_tar: Vec<u8>) -> Result<(), Error> {
+    async fn build_image(&self, tag: &str, context_tar: Vec<u8>) -> Result<(), Error> {
+        // Record the build; its base must exist, as on a real engine with
+        // no registry (a FROM of `scratch` needs nothing).
+        let dockerfile = dockerfile_of(&context_tar).ok_or_else(|| Error::Operation {
+            operation: "build image",
+            object: tag.to_string(),
+            endpoint: ENDPOINT.to_string(),
+            message: "the build context holds no readable Dockerfile".into(),
+        })?;
+        let from = dockerfile
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("FROM "))
+            .map(|f| f.split_whitespace().next().unwrap_or("").to_string());
+        if let Some(base) = from.filter(|b| b != "scratch") {
+            if !self.lock().images.contains_key(&image_ref(&base)) {
+                return Err(Error::Operation {
+                    operation: "build image",
+                    object: tag.to_string(),
+                    endpoint: ENDPOINT.to_string(),
+                    message: format!("pull access denied for {base}: no such local image"),
+                });
+            }
+        }
+        self.lock().builds.push((image_ref(tag), dockerfile));
         self.add_image(tag);
+        Ok(())
+    }
+
+    async fn push_image(&self, image: &str, _auth: Option<&RegistryAuth>) -> Result<(), Error> {
+        let mut st = self.lock();
+        let key = image_ref(image);
+        let Some(info) = st.images.get(&key).cloned() else {
+            return Err(not_found("image", image));
+        };
+        st.registry.insert(key, info);
         Ok(())
     }
 
@@ -508,4 +552,18 @@ impl ContainerEngine for MemoryEngine {
         st.volumes.remove(name);
         Ok(())
     }
+}
+
+/// The `Dockerfile` of a tar build context.
+fn dockerfile_of(context_tar: &[u8]) -> Option<String> {
+    let mut ar = tar::Archive::new(context_tar);
+    for e in ar.entries().ok()? {
+        let mut e = e.ok()?;
+        if e.path().ok()?.to_str() == Some("Dockerfile") {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut e, &mut s).ok()?;
+            return Some(s);
+        }
+    }
+    None
 }

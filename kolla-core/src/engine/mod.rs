@@ -247,6 +247,25 @@ pub trait ContainerEngine: Send + Sync {
     /// Builds `tag` from a tar build context holding a `Dockerfile`.
     async fn build_image(&self, tag: &str, context_tar: Vec<u8>) -> Result<(), Error>;
 
+    /// Builds `tag` like [`ContainerEngine::build_image`], handing each
+    /// line of the build's output to `log` as it arrives.
+    async fn build_image_logged(
+        &self,
+        tag: &str,
+        context_tar: Vec<u8>,
+        log: &(dyn for<'l> Fn(&'l str) + Send + Sync),
+    ) -> Result<(), Error> {
+        let _ = log;
+        self.build_image(tag, context_tar).await
+    }
+
+    /// Pushes a local image (`repo:tag`) to its registry.
+    ///
+    /// # Errors
+    /// [`Error::Operation`] with the registry's message (no registry
+    /// reachable, no permission), [`Error::NotFound`] for no such image.
+    async fn push_image(&self, image: &str, auth: Option<&RegistryAuth>) -> Result<(), Error>;
+
     /// Whether an image exists locally.
     async fn image_exists(&self, image: &str) -> Result<bool, Error>;
 

@@ -3,7 +3,7 @@
 
 pub mod ci;
 
-use kolla_core::build::image::{self, build_context, find_static_busybox, ContextFile};
+use kolla_core::build::image::{self, find_static_busybox};
 use kolla_core::engine::action::run_action;
 use kolla_core::engine::{ContainerEngine, DockerEngine};
 use serde_json::{json, Value};
@@ -147,37 +147,11 @@ pub async fn kolla_image(engine: &DockerEngine) {
     if *built {
         return;
     }
-    let busybox = std::fs::read(find_static_busybox().expect("static busybox")).unwrap();
-    let files = [
-        ContextFile {
-            path: "busybox".into(),
-            data: busybox,
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "kolla_set_configs".into(),
-            data: SET_CONFIGS.as_bytes().to_vec(),
-            mode: 0o755,
-        },
-        ContextFile {
-            path: "passwd".into(),
-            data: b"root:x:0:0:root:/root:/bin/sh\n".to_vec(),
-            mode: 0o644,
-        },
-    ];
-    let dockerfile = "FROM scratch\n\
-COPY busybox /bin/busybox\n\
-RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
-RUN [\"/bin/mkdir\", \"-p\", \"/tmp\", \"/etc\"]\n\
-COPY passwd /etc/passwd\n\
-COPY kolla_set_configs /usr/local/bin/kolla_set_configs\n\
-LABEL kolla_version=\"test\" build-date=\"20250101\"\n\
-CMD [\"/bin/sh\"]\n";
-    let ctx = build_context(dockerfile, &files).unwrap();
+    let busybox = find_static_busybox().expect("static busybox");
+    let ctx = image::kolla_like_context(&busybox, SET_CONFIGS, true).unwrap();
     engine.build_image(IMAGE, ctx.clone()).await.unwrap();
     engine.build_image(IMAGE_OTHER_TAG, ctx).await.unwrap();
-    let no_root = dockerfile.replace("COPY passwd /etc/passwd\n", "");
-    let ctx = build_context(&no_root, &files).unwrap();
+    let ctx = image::kolla_like_context(&busybox, SET_CONFIGS, false).unwrap();
     engine.build_image(IMAGE_NO_ROOT, ctx).await.unwrap();
     *built = true;
 }
