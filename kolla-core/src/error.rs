@@ -120,6 +120,9 @@ pub enum Error {
     /// The service graph is inconsistent (cycle, missing dependency, no hosts).
     #[error(transparent)]
     Graph(#[from] crate::graph::Error),
+    /// Desired state, plan or apply failed (naming host and step).
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::Error),
 }
 
 impl Error {
@@ -147,6 +150,7 @@ impl Error {
             Error::Catalog(_) => "catalog",
             Error::Vars(_) => "vars",
             Error::Graph(_) => "graph",
+            Error::Deploy(_) => "deploy",
         }
     }
 
@@ -157,7 +161,8 @@ impl Error {
             | Error::Engine(_)
             | Error::Source(_)
             | Error::Vars(_)
-            | Error::Graph(_) => None,
+            | Error::Graph(_)
+            | Error::Deploy(_) => None,
             Error::Catalog(e) => e.location(),
             Error::Yaml(e) => e.location(),
             Error::Ini(e) => e.location(),

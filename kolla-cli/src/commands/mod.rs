@@ -9,6 +9,7 @@ use kolla_core::engine::{ContainerEngine, DockerEngine, MemoryEngine};
 
 pub mod catalog;
 pub mod container;
+pub mod deploy;
 pub mod graph;
 pub mod images;
 pub mod inventory;
