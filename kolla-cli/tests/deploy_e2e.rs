@@ -18,7 +18,7 @@ const NS: &str = "deploye2e";
 const INV: &str = "[control]\ndeploye2e-ctl[1:3]\n[compute]\ndeploye2e-cmp[1:5]\n\
 [memcached:children]\ncontrol\n[cron:children]\ncontrol\ncompute\n[kolla_toolbox:children]\ncontrol\ncompute\n";
 const VARS: &str = "enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no \
-enable_rabbitmq=no api_interface_address=0.0.0.0 docker_registry='' docker_namespace=deploye2e openstack_tag=latest";
+enable_rabbitmq=no api_interface_address=0.0.0.0 docker_registry='' docker_namespace=deploye2e openstack_tag=latest cron_logrotate_schedule=daily memcached_connection_limit=5000 memcached_max_memory=64";
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()

@@ -64,6 +64,10 @@ pub struct DesiredContainer {
     /// What was dropped because the engine refuses it (empty on a real deployment).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dropped: Vec<String>,
+    /// Settings left out because a variable they use is undefined (a gap in
+    /// the catalog's defaults; `kolla plan` lists them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A one-shot `bootstrap_<service>` container (database setup), run once,
@@ -217,6 +221,19 @@ impl DesiredState {
         Ok(out)
     }
 
+    /// Every setting left out because a variable was undefined, as
+    /// `host/container: what`.
+    pub fn warnings(&self) -> Vec<String> {
+        self.containers
+            .iter()
+            .flat_map(|c| {
+                c.warnings
+                    .iter()
+                    .map(move |d| format!("{}/{}: {d}", c.host, c.container))
+            })
+            .collect()
+    }
+
     /// Every privilege or setting dropped because the engine refuses it,
     /// as `host/container: what`.
     pub fn dropped(&self) -> Vec<String> {
@@ -253,6 +270,19 @@ fn with_where(e: crate::Error, host: &str, container: &str) -> crate::Error {
     }
 }
 
+/// A rendered value that is a Python literal (`{'ulimits': ...}`) as data.
+fn literal(v: Value) -> Value {
+    match &v {
+        Value::String(s) if s.trim_start().starts_with(['{', '[']) => {
+            match crate::pycompat::literal::parse_value(s) {
+                Value::String(_) => v,
+                parsed => parsed,
+            }
+        }
+        _ => v,
+    }
+}
+
 fn string_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -264,7 +294,7 @@ fn string_of(v: &Value) -> String {
 /// Renders a catalog value (strings as Jinja, recursively).
 fn render(ctx: &Context<'_>, v: &Value) -> crate::Result<Value> {
     Ok(match v {
-        Value::String(s) if s.contains("{{") || s.contains("{%") => ctx.eval(s)?,
+        Value::String(s) if s.contains("{{") || s.contains("{%") => literal(ctx.eval(s)?),
         Value::Array(a) => Value::Array(
             a.iter()
                 .map(|x| render(ctx, x))
@@ -315,10 +345,16 @@ fn desired_container(
 
     // Volumes: rendered, empty ones dropped, the operator's extra volumes after.
     let mut volumes: Vec<String> = Vec::new();
+    let mut volume_warnings = Vec::new();
     for v in &c.volumes {
-        let s = string_of(&render(ctx, &Value::String(v.clone()))?);
-        if !s.trim().is_empty() {
-            volumes.push(s);
+        match render(ctx, &Value::String(v.clone())) {
+            Ok(r) => {
+                let s = string_of(&r);
+                if !s.trim().is_empty() {
+                    volumes.push(s);
+                }
+            }
+            Err(e) => volume_warnings.push(format!("volume {v} left out: {e}")),
         }
     }
     if let Some(var) = &c.extra_volumes_var {
@@ -344,22 +380,46 @@ fn desired_container(
         "KOLLA_CONFIG_STRATEGY".into(),
         Value::String(string_of(&ctx.get("config_strategy")?)),
     );
-    if let Some(e) = &c.environment {
-        if let Value::Object(m) = render(ctx, e)? {
+    let mut warnings = volume_warnings;
+    match &c.environment {
+        Some(Value::Object(m)) => {
             for (k, v) in m {
-                env.insert(k, Value::String(string_of(&v)));
+                match render(ctx, v) {
+                    Ok(v) => {
+                        env.insert(k.clone(), Value::String(string_of(&v)));
+                    }
+                    Err(e) => warnings.push(format!("environment {k} left out: {e}")),
+                }
             }
         }
+        Some(e) => match render(ctx, e) {
+            Ok(Value::Object(m)) => {
+                for (k, v) in m {
+                    env.insert(k, Value::String(string_of(&v)));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => warnings.push(format!("environment left out: {e}")),
+        },
+        None => {}
     }
 
-    let mut dimensions = render(ctx, &Value::String(c.dimensions.clone()))?;
-    if !dimensions.is_object() {
-        dimensions = json!({});
-    }
+    let mut dimensions = match render(ctx, &Value::String(c.dimensions.clone())) {
+        Ok(v) if v.is_object() => v,
+        Ok(_) => json!({}),
+        // Every `<container>_dimensions` defaults to this in Kolla's roles.
+        Err(_) => literal(ctx.get("default_container_dimensions")?),
+    };
     let healthcheck = match &c.healthcheck {
         Some(h) if ctx.get_bool("enable_container_healthchecks").unwrap_or(true) => {
             let m: Map<String, Value> = h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            render(ctx, &Value::Object(m))?
+            match render(ctx, &Value::Object(m)) {
+                Ok(v) => v,
+                Err(e) => {
+                    warnings.push(format!("healthcheck left out: {e}"));
+                    Value::Null
+                }
+            }
         }
         _ => Value::Null,
     };
@@ -370,7 +430,13 @@ fn desired_container(
     let mut privileged = ctx.flag(&c.privileged)?;
 
     // The config tree and its hash.
-    let files = config_tree(c, ctx)?;
+    let files = match config_tree(c, ctx) {
+        Ok(f) => f,
+        Err(e) => {
+            warnings.push(format!("config.json: {e}"));
+            BTreeMap::new()
+        }
+    };
     let config_hash = super::tree_hash(&files);
     let name = engine_name(&host, &c.name, sim);
     let labels = json!({
@@ -448,6 +514,7 @@ fn desired_container(
         files,
         config_hash,
         dropped,
+        warnings,
     })
 }
 

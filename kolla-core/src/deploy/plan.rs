@@ -132,6 +132,9 @@ pub struct Plan {
     pub waves: usize,
     /// Whether the hosts are simulated.
     pub simulated: bool,
+    /// Settings left out because a variable was undefined.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Plan {
@@ -232,6 +235,7 @@ impl Plan {
             volumes,
             waves,
             simulated: desired.simulated,
+            warnings: desired.warnings(),
         }
     }
 
@@ -285,6 +289,7 @@ impl Plan {
             volumes: BTreeMap::new(),
             waves: 1,
             simulated: desired.simulated,
+            warnings: Vec::new(),
         }
     }
 
@@ -335,6 +340,15 @@ impl Plan {
             out.push_str("dropped because the engine refuses them:\n");
             for d in dropped {
                 out.push_str(&format!("  {d}\n"));
+            }
+        }
+        if !self.warnings.is_empty() {
+            out.push_str(&format!(
+                "left out because a variable is undefined ({}):\n",
+                self.warnings.len()
+            ));
+            for w in &self.warnings {
+                out.push_str(&format!("  {w}\n"));
             }
         }
         let counts = self.counts();

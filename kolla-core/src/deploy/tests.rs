@@ -10,7 +10,7 @@ use crate::inventory::Inventory;
 use crate::vars::Inputs;
 
 const INV: &str = "[control]\nctl1\nctl2\n[compute]\ncmp1\n[memcached:children]\ncontrol\n[cron:children]\ncontrol\ncompute\n[kolla_toolbox:children]\ncontrol\ncompute\n";
-const SMALL: &str = "enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no enable_rabbitmq=no api_interface_address=10.0.0.1";
+const SMALL: &str = "enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no enable_rabbitmq=no api_interface_address=10.0.0.1 cron_logrotate_schedule=daily memcached_connection_limit=5000 memcached_max_memory=64";
 
 fn desired_with(extra: &str, options: &Options) -> DesiredState {
     let inv = Inventory::from_ini("inv", INV).unwrap();
@@ -64,6 +64,7 @@ fn desired_containers_carry_kolla_image_labels_and_env() {
     assert!(mc.healthcheck_is_set());
     let nofile = mc.spec.dimensions.ulimits.as_ref().unwrap();
     assert_eq!(nofile[0].hard, Some(1_048_576));
+    assert!(mc.warnings.is_empty(), "{:?}", mc.warnings);
     let cj = String::from_utf8(mc.files["config.json"].clone()).unwrap();
     assert!(cj.contains("/usr/bin/memcached -v -l 10.0.0.1 -p 11211"), "{cj}");
     // memcached only on the controllers, cron everywhere.
@@ -195,7 +196,7 @@ fn plan_apply_replan_is_noop_then_changes_are_precise() {
     assert!(plan.is_noop(), "{}", plan.to_text());
 
     // A differing container parameter recreates, with the comparison failure.
-    let d3 = desired_with("cron_logrotate_schedule=weekly", &opts(dir.path()));
+    let d3 = desired_with("memcached_max_memory=999 cron_logrotate_schedule=weekly", &opts(dir.path()));
     let plan = Plan::new(&d3, &rt.block_on(observe(&d3, &engines)).unwrap());
     let rec: Vec<&Step> = plan.steps.iter().filter(|s| s.changes()).collect();
     assert_eq!(rec.len(), 3, "{}", plan.to_text());
