@@ -97,14 +97,24 @@ pub fn execute() -> ExitCode {
         Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
         Command::Catalog(args) => commands::catalog::run(args, cli.format),
         Command::Graph(args) => commands::graph::run(args, cli.format),
-        Command::Plan(args) => commands::deploy::run(commands::deploy::Verb::Plan, args, cli.format),
-        Command::Deploy(args) => commands::deploy::run(commands::deploy::Verb::Deploy, args, cli.format),
+        Command::Plan(args) => {
+            commands::deploy::run(commands::deploy::Verb::Plan, args, cli.format)
+        }
+        Command::Deploy(args) => {
+            commands::deploy::run(commands::deploy::Verb::Deploy, args, cli.format)
+        }
         Command::Reconfigure(args) => {
             commands::deploy::run(commands::deploy::Verb::Reconfigure, args, cli.format)
         }
-        Command::Stop(args) => commands::deploy::run(commands::deploy::Verb::Stop, args, cli.format),
-        Command::Destroy(args) => commands::deploy::run(commands::deploy::Verb::Destroy, args, cli.format),
-        Command::Pull(args) => commands::deploy::run(commands::deploy::Verb::Pull, args, cli.format),
+        Command::Stop(args) => {
+            commands::deploy::run(commands::deploy::Verb::Stop, args, cli.format)
+        }
+        Command::Destroy(args) => {
+            commands::deploy::run(commands::deploy::Verb::Destroy, args, cli.format)
+        }
+        Command::Pull(args) => {
+            commands::deploy::run(commands::deploy::Verb::Pull, args, cli.format)
+        }
         Command::Quickstart(args) => commands::deploy::quickstart(args, cli.format),
     };
     match result {

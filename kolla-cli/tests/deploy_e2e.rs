@@ -18,7 +18,7 @@ const NS: &str = "deploye2e";
 const INV: &str = "[control]\ndeploye2e-ctl[1:3]\n[compute]\ndeploye2e-cmp[1:5]\n\
 [memcached:children]\ncontrol\n[cron:children]\ncontrol\ncompute\n[kolla_toolbox:children]\ncontrol\ncompute\n";
 const VARS: &str = "enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no \
-enable_rabbitmq=no api_interface_address=0.0.0.0 docker_registry='' docker_namespace=deploye2e openstack_tag=latest cron_logrotate_schedule=daily memcached_connection_limit=5000 memcached_max_memory=64";
+enable_rabbitmq=no api_interface_address=0.0.0.0 docker_registry='' docker_namespace=deploye2e openstack_tag=latest cron_logrotate_schedule=daily memcached_connection_limit=5000 memcached_max_memory=64 cron_cmd='cron -f'";
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -37,6 +37,8 @@ fn kolla(args: &[&str], dir: &Path, extra: &str) -> Output {
         .args(["-e", VARS, "--simulate-hosts", "--health-interval", "1"])
         .arg("--simulate-root")
         .arg(&sim)
+        .arg("--catalog-dir")
+        .arg(dir.join("catalog"))
         .env("XDG_CACHE_HOME", dir.join("cache"));
     if !extra.is_empty() {
         cmd.args(["-e", extra]);
@@ -46,8 +48,13 @@ fn kolla(args: &[&str], dir: &Path, extra: &str) -> Output {
 
 fn json(out: &Output) -> serde_json::Value {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "stderr: {stderr}\nstdout: {}", String::from_utf8_lossy(&out.stdout));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "stderr: {stderr}\nstdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn ours(rt: &tokio::runtime::Runtime, engine: &DockerEngine) -> Vec<String> {
@@ -76,12 +83,35 @@ fn deploy_redeploy_reconfigure_disable_stop_destroy_on_simulated_hosts() {
     };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("inv"), INV).unwrap();
+    // The kolla-toolbox stand-in answers no command: run it as a sleeper.
+    let toolbox = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../kolla-core/catalog/services/kolla-toolbox.yml"),
+    )
+    .unwrap()
+    .replace("command: kolla_toolbox", "command: sleep 2147483647");
+    std::fs::create_dir_all(dir.path().join("catalog")).unwrap();
+    std::fs::write(dir.path().join("catalog/kolla-toolbox.yml"), toolbox).unwrap();
     // Stand-ins of the three images.
     let out = Command::new(env!("CARGO_BIN_EXE_kolla"))
-        .args(["images", "standin", "--namespace", NS, "--tag", "latest", "memcached", "cron", "kolla-toolbox"])
+        .args([
+            "images",
+            "standin",
+            "--namespace",
+            NS,
+            "--tag",
+            "latest",
+            "memcached",
+            "cron",
+            "kolla-toolbox",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         // Engine unreachable: a clear error naming the endpoint.
@@ -124,8 +154,16 @@ fn deploy_redeploy_reconfigure_disable_stop_destroy_on_simulated_hosts() {
         assert_eq!(s["unchanged"], 19, "{s}");
 
         // A setting that only memcached's config reads: exactly the three restart.
-        let s = json(&kolla(&["--format", "json", "reconfigure"], dir.path(), "memcached_max_memory=128"));
-        assert_eq!((s["restarted"].as_u64(), s["unchanged"].as_u64()), (Some(3), Some(16)), "{s}");
+        let s = json(&kolla(
+            &["--format", "json", "reconfigure"],
+            dir.path(),
+            "memcached_max_memory=128",
+        ));
+        assert_eq!(
+            (s["restarted"].as_u64(), s["unchanged"].as_u64()),
+            (Some(3), Some(16)),
+            "{s}"
+        );
 
         // Disable memcached: exactly its containers go.
         let s = json(&kolla(
@@ -142,7 +180,13 @@ fn deploy_redeploy_reconfigure_disable_stop_destroy_on_simulated_hosts() {
         let out = kolla(&["destroy"], dir.path(), "");
         assert_eq!(out.status.code(), Some(1), "destroy without confirmation");
         let s = json(&kolla(
-            &["--format", "json", "destroy", "--volumes", "--yes-i-really-really-mean-it"],
+            &[
+                "--format",
+                "json",
+                "destroy",
+                "--volumes",
+                "--yes-i-really-really-mean-it",
+            ],
             dir.path(),
             "",
         ));

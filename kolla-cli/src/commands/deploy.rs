@@ -152,24 +152,20 @@ async fn prepare(
         _ => None,
     };
     let simulate_root = common.simulate_root.clone().or_else(|| {
-        common
-            .simulate_hosts
-            .then(|| {
-                common
-                    .config_dir
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("/etc/kolla"))
-                    .join("simulated")
-            })
+        common.simulate_hosts.then(|| {
+            common
+                .config_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("/etc/kolla"))
+                .join("simulated")
+        })
     });
     let options = Options {
         services: common.services.clone(),
         limit: common.limit.clone(),
         simulate_hosts: common.simulate_hosts,
         simulate_root,
-        timezone: engine
-            .host_timezone()
-            .unwrap_or_else(|_| "UTC".to_string()),
+        timezone: engine.host_timezone().unwrap_or_else(|_| "UTC".to_string()),
         relax,
         health_interval: common.health_interval,
     };
@@ -194,7 +190,13 @@ async fn capabilities(engine: &dyn ContainerEngine) -> anyhow::Result<Capabiliti
         .map(|d| d.join("kolla-rs"));
     let key: String = format!("{}-{}", engine.endpoint(), version.version)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let cache = cache_dir.map(|d| d.join(format!("capabilities-{key}.json")));
     if let Some(Ok(text)) = cache.as_ref().map(std::fs::read_to_string) {
@@ -208,7 +210,8 @@ async fn capabilities(engine: &dyn ContainerEngine) -> anyhow::Result<Capabiliti
             });
         }
     }
-    let busybox = kolla_core::engine::image::find_static_busybox().map_err(kolla_core::Error::from)?;
+    let busybox =
+        kolla_core::engine::image::find_static_busybox().map_err(kolla_core::Error::from)?;
     let caps = capability::probe(engine, &busybox)
         .await
         .map_err(kolla_core::Error::from)?;
@@ -490,7 +493,6 @@ fn ensure_standins(inventory: &[PathBuf], common: &Common) -> anyhow::Result<()>
             return Ok(());
         }
         eprintln!("kolla: building {} stand-in images", missing.len());
-        super::images::build_standins("kolla", "latest", missing.into_iter().collect())
-            .await
+        super::images::build_standins("kolla", "latest", missing.into_iter().collect()).await
     })
 }

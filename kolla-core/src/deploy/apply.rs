@@ -427,7 +427,12 @@ async fn run_step(
     opts: &ApplyOptions,
 ) -> Result<(), (String, String)> {
     let ep = engine.endpoint().to_string();
-    let fail = |e: String| (format!("{e} (host {}, engine {ep})", step.host), String::new());
+    let fail = |e: String| {
+        (
+            format!("{e} (host {}, engine {ep})", step.host),
+            String::new(),
+        )
+    };
     if let Some((dir, files)) = &step.config {
         write_tree(dir, files).map_err(|e| fail(e.to_string()))?;
     }
@@ -515,7 +520,10 @@ async fn run_step(
         let _ = engine.remove_container(name, true).await;
         if code != 0 {
             return Err((
-                format!("bootstrap container {name} exited with {code} (host {})", step.host),
+                format!(
+                    "bootstrap container {name} exited with {code} (host {})",
+                    step.host
+                ),
                 logs,
             ));
         }
@@ -571,7 +579,29 @@ async fn wait_ready(
                 ))
             }
             "running" => match info.health.as_deref() {
-                None => return Ok(()),
+                // No healthcheck: it must still run a moment later (a
+                // command that is not found exits at once, then restarts).
+                None if simulated_engine => return Ok(()),
+                None => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let again = engine.inspect_container(name).await.ok().flatten();
+                    let restarts = |i: &crate::engine::ContainerInfo| {
+                        i.raw
+                            .pointer("/RestartCount")
+                            .and_then(serde_json::Value::as_i64)
+                    };
+                    match again {
+                        Some(a) if a.status == "running" && restarts(&a) == restarts(&info) => {
+                            return Ok(())
+                        }
+                        _ => {
+                            return Err((
+                                format!("container {name} on host {host} does not stay up"),
+                                logs_tail(engine, name, opts.log_lines).await,
+                            ))
+                        }
+                    }
+                }
                 Some("healthy") => return Ok(()),
                 Some(_) if simulated_engine => return Ok(()),
                 Some(_) => {}

@@ -58,7 +58,10 @@ impl Capabilities {
 ///
 /// # Errors
 /// The engine fails for another reason than a refusal (unreachable, build).
-pub async fn probe(engine: &dyn ContainerEngine, busybox: &Path) -> Result<Capabilities, engine::Error> {
+pub async fn probe(
+    engine: &dyn ContainerEngine,
+    busybox: &Path,
+) -> Result<Capabilities, engine::Error> {
     if engine.endpoint().starts_with("memory") {
         return Ok(Capabilities::all(engine.endpoint()));
     }

@@ -203,7 +203,8 @@ impl DesiredState {
             let mut spec = first.spec.clone();
             let base = format!("bootstrap_{}", svc.replace('-', "_"));
             spec.name = engine_name(&first.host, &base, options.simulate_hosts);
-            spec.environment.insert("KOLLA_BOOTSTRAP".into(), String::new());
+            spec.environment
+                .insert("KOLLA_BOOTSTRAP".into(), String::new());
             spec.healthcheck = None;
             spec.restart_policy = Some(crate::container::RestartPolicy {
                 name: "no".into(),
@@ -359,12 +360,7 @@ fn desired_container(
     }
     if let Some(var) = &c.extra_volumes_var {
         if let Ok(Value::Array(extra)) = ctx.get(var) {
-            volumes.extend(
-                extra
-                    .iter()
-                    .map(string_of)
-                    .filter(|s| !s.trim().is_empty()),
-            );
+            volumes.extend(extra.iter().map(string_of).filter(|s| !s.trim().is_empty()));
         }
     }
     if sim {
@@ -411,7 +407,11 @@ fn desired_container(
         Err(_) => literal(ctx.get("default_container_dimensions")?),
     };
     let healthcheck = match &c.healthcheck {
-        Some(h) if ctx.get_bool("enable_container_healthchecks").unwrap_or(true) => {
+        Some(h)
+            if ctx
+                .get_bool("enable_container_healthchecks")
+                .unwrap_or(true) =>
+        {
             let m: Map<String, Value> = h.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             match render(ctx, &Value::Object(m)) {
                 Ok(v) => v,

@@ -46,7 +46,9 @@ fn desired_containers_carry_kolla_image_labels_and_env() {
         .find(|c| c.container == "memcached" && c.host == "ctl1")
         .unwrap();
     assert!(
-        mc.spec.image.starts_with("quay.io/openstack.kolla/memcached:2026.1-rocky-"),
+        mc.spec
+            .image
+            .starts_with("quay.io/openstack.kolla/memcached:2026.1-rocky-"),
         "{}",
         mc.spec.image
     );
@@ -66,7 +68,10 @@ fn desired_containers_carry_kolla_image_labels_and_env() {
     assert_eq!(nofile[0].hard, Some(1_048_576));
     assert!(mc.warnings.is_empty(), "{:?}", mc.warnings);
     let cj = String::from_utf8(mc.files["config.json"].clone()).unwrap();
-    assert!(cj.contains("/usr/bin/memcached -v -l 10.0.0.1 -p 11211"), "{cj}");
+    assert!(
+        cj.contains("/usr/bin/memcached -v -l 10.0.0.1 -p 11211"),
+        "{cj}"
+    );
     // memcached only on the controllers, cron everywhere.
     assert!(!d
         .containers
@@ -95,8 +100,14 @@ fn simulated_hosts_prefix_names_volumes_and_config_roots() {
         .unwrap();
     assert_eq!(cron.spec.name, "cmp1-cron");
     assert_eq!(cron.spec.network_mode, "bridge");
-    assert!(cron.spec.volumes.contains(&"cmp1-kolla_logs:/var/log/kolla/".to_string()));
-    let cfg = format!("{}/cmp1/cron/:/var/lib/kolla/config_files/:ro", dir.path().display());
+    assert!(cron
+        .spec
+        .volumes
+        .contains(&"cmp1-kolla_logs:/var/log/kolla/".to_string()));
+    let cfg = format!(
+        "{}/cmp1/cron/:/var/lib/kolla/config_files/:ro",
+        dir.path().display()
+    );
     assert!(cron.spec.volumes.contains(&cfg), "{:?}", cron.spec.volumes);
     assert_eq!(cron.config_dir, dir.path().join("cmp1/cron"));
     assert!(d.volumes["cmp1"].contains(&"cmp1-kolla_logs".to_string()));
@@ -129,7 +140,11 @@ fn relax_drops_and_lists_what_the_engine_refuses() {
         .find(|c| c.container == "kolla_toolbox")
         .unwrap();
     assert!(!tb.spec.privileged);
-    assert!(tb.dropped.iter().any(|x| x == "privileged"), "{:?}", tb.dropped);
+    assert!(
+        tb.dropped.iter().any(|x| x == "privileged"),
+        "{:?}",
+        tb.dropped
+    );
     assert!(!tb.spec.volumes.iter().any(|v| v.ends_with(":shared")));
     // A strict (real) desired state keeps them, and capability findings say why.
     let caps = capability::Capabilities {
@@ -158,10 +173,11 @@ fn plan_apply_replan_is_noop_then_changes_are_precise() {
     let rt = rt();
     let observed = rt.block_on(observe(&d, &engines)).unwrap();
     let plan = Plan::new(&d, &observed);
-    assert!(plan
-        .steps
-        .iter()
-        .all(|s| s.action == Action::Create), "{}", plan.to_text());
+    assert!(
+        plan.steps.iter().all(|s| s.action == Action::Create),
+        "{}",
+        plan.to_text()
+    );
     assert_eq!(plan.steps.len(), d.containers.len());
     let summary = rt.block_on(apply(&plan, &engines, &ApplyOptions::default(), &|_| {}));
     assert!(summary.failures.is_empty(), "{}", summary.to_text());
@@ -183,7 +199,10 @@ fn plan_apply_replan_is_noop_then_changes_are_precise() {
         .filter(|s| s.changes())
         .map(|s| format!("{} {}", s.action.name(), s.name))
         .collect();
-    assert_eq!(changed, ["restart ctl1-memcached", "restart ctl2-memcached"]);
+    assert_eq!(
+        changed,
+        ["restart ctl1-memcached", "restart ctl2-memcached"]
+    );
     assert_eq!(
         plan.steps.iter().find(|s| s.changes()).unwrap().action,
         Action::Restart {
@@ -196,7 +215,10 @@ fn plan_apply_replan_is_noop_then_changes_are_precise() {
     assert!(plan.is_noop(), "{}", plan.to_text());
 
     // A differing container parameter recreates, with the comparison failure.
-    let d3 = desired_with("memcached_max_memory=999 cron_logrotate_schedule=weekly", &opts(dir.path()));
+    let d3 = desired_with(
+        "memcached_max_memory=999 cron_logrotate_schedule=weekly",
+        &opts(dir.path()),
+    );
     let plan = Plan::new(&d3, &rt.block_on(observe(&d3, &engines)).unwrap());
     let rec: Vec<&Step> = plan.steps.iter().filter(|s| s.changes()).collect();
     assert_eq!(rec.len(), 3, "{}", plan.to_text());
@@ -255,7 +277,11 @@ fn a_failed_wave_stops_the_run_and_a_rerun_finishes() {
     let plan = Plan::new(&d, &rt.block_on(observe(&d, &engines)).unwrap());
     let s = rt.block_on(apply(&plan, &engines, &ApplyOptions::default(), &|_| {}));
     assert!(!s.failures.is_empty());
-    assert!(s.failures[0].error.contains("is not present"), "{:?}", s.failures);
+    assert!(
+        s.failures[0].error.contains("is not present"),
+        "{:?}",
+        s.failures
+    );
     assert!(s.skipped > 0 || d.waves.len() == 1);
     for c in &d.containers {
         engine.add_image(&c.spec.image);
