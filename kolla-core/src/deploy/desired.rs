@@ -490,9 +490,14 @@ fn desired_container(
         ("cgroupns_mode", &c.cgroupns_mode),
     ] {
         if let Some(v) = v {
-            let s = string_of(&render(ctx, &Value::String(v.clone()))?);
-            if !s.is_empty() {
-                args.insert(key.into(), json!(s));
+            match render(ctx, &Value::String(v.clone())) {
+                Ok(r) => {
+                    let s = string_of(&r);
+                    if !s.is_empty() {
+                        args.insert(key.into(), json!(s));
+                    }
+                }
+                Err(e) => warnings.push(format!("{key} left out: {e}")),
             }
         }
     }
