@@ -71,6 +71,20 @@ pub enum Command {
     Shell(commands::day2::ShellArgs),
     /// Build Kolla images from the image tree (`kolla-build`): regex or profile, overrides, parallel.
     Build(commands::build::Args),
+    /// What deploy would do, step by step with reasons; touches nothing.
+    Plan(commands::deploy::Args),
+    /// Deploy the cloud of an inventory: waves, health-gated, re-runnable.
+    Deploy(commands::deploy::Args),
+    /// Deploy after config changes: restarts exactly what changed.
+    Reconfigure(commands::deploy::Args),
+    /// Stop every kolla-rs container of the inventory.
+    Stop(commands::deploy::Args),
+    /// Remove every kolla-rs container (needs --yes-i-really-really-mean-it).
+    Destroy(commands::deploy::Args),
+    /// Pull the images of the inventory's containers.
+    Pull(commands::deploy::Args),
+    /// An all-in-one cloud on the local engine, on built-in defaults and stand-in images.
+    Quickstart(commands::deploy::QuickstartArgs),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -101,6 +115,25 @@ pub fn execute() -> ExitCode {
         Command::Logs(args) => commands::day2::logs(args, cli.format),
         Command::Shell(args) => commands::day2::shell(args),
         Command::Build(args) => commands::build::run(args, cli.format),
+        Command::Plan(args) => {
+            commands::deploy::run(commands::deploy::Verb::Plan, args, cli.format)
+        }
+        Command::Deploy(args) => {
+            commands::deploy::run(commands::deploy::Verb::Deploy, args, cli.format)
+        }
+        Command::Reconfigure(args) => {
+            commands::deploy::run(commands::deploy::Verb::Reconfigure, args, cli.format)
+        }
+        Command::Stop(args) => {
+            commands::deploy::run(commands::deploy::Verb::Stop, args, cli.format)
+        }
+        Command::Destroy(args) => {
+            commands::deploy::run(commands::deploy::Verb::Destroy, args, cli.format)
+        }
+        Command::Pull(args) => {
+            commands::deploy::run(commands::deploy::Verb::Pull, args, cli.format)
+        }
+        Command::Quickstart(args) => commands::deploy::quickstart(args, cli.format),
     };
     match result {
         Ok(code) => code,

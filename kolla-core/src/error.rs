@@ -131,6 +131,9 @@ pub enum Error {
     #[cfg(feature = "runtime")]
     #[error(transparent)]
     Build(#[from] crate::build::Error),
+    /// Desired state, plan or apply failed (naming host and step).
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::Error),
 }
 
 impl Error {
@@ -163,6 +166,7 @@ impl Error {
             Error::Upgrade(_) => "upgrade",
             #[cfg(feature = "runtime")]
             Error::Build(_) => "build",
+            Error::Deploy(_) => "deploy",
         }
     }
 
@@ -174,7 +178,8 @@ impl Error {
             | Error::Source(_)
             | Error::Vars(_)
             | Error::Graph(_)
-            | Error::Upgrade(_) => None,
+            | Error::Upgrade(_)
+            | Error::Deploy(_) => None,
             #[cfg(feature = "runtime")]
             Error::Build(_) => None,
             Error::Catalog(e) => e.location(),

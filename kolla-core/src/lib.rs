@@ -44,6 +44,7 @@ pub mod build;
 pub mod catalog;
 pub mod config_json;
 pub mod container;
+pub mod deploy;
 #[cfg(feature = "runtime")]
 pub mod day2;
 #[cfg(feature = "runtime")]

@@ -114,6 +114,28 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Builds the stand-ins of `images` (Kolla image names) on the local
+/// engine, for `kolla quickstart`.
+pub async fn build_standins(namespace: &str, tag: &str, images: Vec<String>) -> anyhow::Result<()> {
+    let engine = kolla_core::engine::DockerEngine::connect()
+        .await
+        .map_err(kolla_core::Error::from)?;
+    let known: std::collections::BTreeSet<String> =
+        standin::catalog().into_iter().map(|i| i.name).collect();
+    let images: Vec<String> = images.into_iter().filter(|i| known.contains(i)).collect();
+    let opts = StandinBuild {
+        namespace: namespace.into(),
+        tag: tag.into(),
+        images,
+        busybox: engine::image::find_static_busybox().map_err(kolla_core::Error::from)?,
+        set_configs: static_set_configs()?,
+    };
+    standin::build(&engine, &opts)
+        .await
+        .map_err(kolla_core::Error::from)?;
+    Ok(())
+}
+
 /// The static `kolla_set_configs` the images carry: found where
 /// [`standin::find_static_set_configs`] looks, or, when this `kolla` was
 /// built from a kolla-rs checkout that is still there, built now with the

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod container;
 pub mod genconfig;
 pub mod day2;
+pub mod deploy;
 pub mod graph;
 pub mod images;
 pub mod inventory;
