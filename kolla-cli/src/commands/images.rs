@@ -115,7 +115,8 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
 }
 
 /// Builds the stand-ins of `images` (Kolla image names) on the local
-/// engine, for `kolla quickstart`.
+/// engine, for `kolla quickstart`: the `standin` profile of the image
+/// builder, images that already exist skipped.
 pub async fn build_standins(namespace: &str, tag: &str, images: Vec<String>) -> anyhow::Result<()> {
     let engine = kolla_core::engine::DockerEngine::connect()
         .await
@@ -123,16 +124,34 @@ pub async fn build_standins(namespace: &str, tag: &str, images: Vec<String>) -> 
     let known: std::collections::BTreeSet<String> =
         standin::catalog().into_iter().map(|i| i.name).collect();
     let images: Vec<String> = images.into_iter().filter(|i| known.contains(i)).collect();
-    let opts = StandinBuild {
-        namespace: namespace.into(),
-        tag: tag.into(),
-        images,
-        busybox: engine::image::find_static_busybox().map_err(kolla_core::Error::from)?,
-        set_configs: static_set_configs()?,
+    if images.is_empty() {
+        return Ok(());
+    }
+    let opts = BuildOptions {
+        selection: Selection {
+            regexes: images.iter().map(|n| format!("^{n}$")).collect(),
+            profiles: vec!["standin".into()],
+            skip_existing: true,
+            ..Default::default()
+        },
+        vars: RenderVars {
+            namespace: namespace.into(),
+            tag: tag.into(),
+            ..Default::default()
+        },
+        ..Default::default()
     };
-    standin::build(&engine, &opts)
+    let tree = super::build::standin_tree(None, None)?;
+    let report = kolla_core::build::builder::build(&engine, &tree, &opts, &|_| {})
         .await
         .map_err(kolla_core::Error::from)?;
+    if let Some(bad) = report.images.iter().find(|i| i.status.is_failure()) {
+        anyhow::bail!(
+            "stand-in {}: {}",
+            bad.reference,
+            bad.reason.as_deref().unwrap_or("failed to build")
+        );
+    }
     Ok(())
 }
 
