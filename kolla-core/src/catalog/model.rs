@@ -72,6 +72,11 @@ pub struct ConfigFile {
     /// The override chain after the template, in precedence order (Jinja kept).
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// A Jinja condition, rendered per host and container and read with
+    /// Ansible's `bool` rules: the file is written only when it holds
+    /// (`None`: always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 fn default_mode() -> String {
