@@ -59,6 +59,8 @@ pub enum Command {
     Catalog(commands::catalog::Args),
     /// The enabled services of an inventory in deploy waves, placed on hosts (`--format text|json|dot|svg`).
     Graph(commands::graph::Args),
+    /// Every config file and config.json of every container on every host (`--explain HOST KEY FILE`).
+    Genconfig(commands::genconfig::Args),
 }
 
 /// Parses the command line, runs the command, and maps the outcome to an exit code.
@@ -83,6 +85,7 @@ pub fn execute() -> ExitCode {
         Command::Mergepwd(args) => commands::passwords::mergepwd(args, cli.format),
         Command::Catalog(args) => commands::catalog::run(args, cli.format),
         Command::Graph(args) => commands::graph::run(args, cli.format),
+        Command::Genconfig(args) => commands::genconfig::run(args, cli.format),
     };
     match result {
         Ok(code) => code,

@@ -120,6 +120,9 @@ pub enum Error {
     /// The service graph is inconsistent (cycle, missing dependency, no hosts).
     #[error(transparent)]
     Graph(#[from] crate::graph::Error),
+    /// genconfig failed (missing templates, or one file, naming it).
+    #[error(transparent)]
+    Genconfig(#[from] crate::genconfig::Error),
 }
 
 impl Error {
@@ -147,6 +150,8 @@ impl Error {
             Error::Catalog(_) => "catalog",
             Error::Vars(_) => "vars",
             Error::Graph(_) => "graph",
+            Error::Genconfig(crate::genconfig::Error::File { source, .. }) => source.kind(),
+            Error::Genconfig(_) => "genconfig",
         }
     }
 
@@ -165,6 +170,7 @@ impl Error {
             Error::Inventory(e) => e.location(),
             Error::SetConfigs(e) => e.location(),
             Error::Passwords(e) => e.location(),
+            Error::Genconfig(e) => e.location(),
         }
     }
 

@@ -48,6 +48,7 @@ pub mod container;
 pub mod engine;
 pub mod error;
 mod fsutil;
+pub mod genconfig;
 pub mod graph;
 pub mod ini;
 pub mod inventory;

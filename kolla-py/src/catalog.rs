@@ -20,7 +20,7 @@ fn json(v: &impl serde::Serialize) -> PyResult<String> {
 }
 
 /// The cloud-wide variable layers, as `kolla graph` takes them.
-fn inputs(
+pub(crate) fn inputs(
     inventory: &Inventory,
     globals: Option<&PathBuf>,
     passwords: Option<&PathBuf>,

@@ -8,6 +8,7 @@ mod catalog;
 mod config;
 mod engine;
 mod errors;
+mod genconfig;
 mod inventory;
 mod passwords;
 mod yaml;
@@ -22,5 +23,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     inventory::register(m)?;
     passwords::register(m)?;
     catalog::register(m)?;
+    genconfig::register(m)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use kolla_core::engine::{ContainerEngine, DockerEngine, MemoryEngine};
 
 pub mod catalog;
 pub mod container;
+pub mod genconfig;
 pub mod graph;
 pub mod images;
 pub mod inventory;
@@ -137,4 +138,57 @@ impl OutArgs {
 fn parse_mode(text: &str) -> Result<u32, String> {
     kolla_core::ini::parse_mode(text)
         .ok_or_else(|| format!("{text:?} is not an octal mode like 0660"))
+}
+
+/// The inputs of a deployment: inventory, globals, passwords, facts, extra
+/// vars and the catalog (`kolla genconfig`; `kolla graph` takes the same).
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Inventory sources (files, directories, host lists); repeatable.
+    #[arg(short = 'i', long = "inventory", required = true, value_name = "INV")]
+    pub inventory: Vec<PathBuf>,
+    /// kolla-ansible's globals.yml.
+    #[arg(long, value_name = "FILE")]
+    pub globals: Option<PathBuf>,
+    /// kolla-ansible's passwords.yml (values are secret).
+    #[arg(long, value_name = "FILE")]
+    pub passwords: Option<PathBuf>,
+    /// Extra variables (`K=V ...`, `@FILE`, YAML/JSON); repeatable, later wins.
+    #[arg(short = 'e', long = "extra-vars", value_name = "VARS")]
+    pub extra: Vec<String>,
+    /// Ansible's JSON fact cache (one file per host).
+    #[arg(long, value_name = "DIR")]
+    pub facts: Option<PathBuf>,
+    /// A directory of service files that replace or add to the built-in catalog.
+    #[arg(long, value_name = "DIR")]
+    pub catalog_dir: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// The catalog, the inventory and the variable inputs.
+    pub fn load(
+        &self,
+    ) -> anyhow::Result<(
+        kolla_core::catalog::Catalog,
+        kolla_core::inventory::Inventory,
+        kolla_core::vars::Inputs,
+    )> {
+        let catalog = kolla_core::catalog::Catalog::load(self.catalog_dir.as_deref())?;
+        let inventory = kolla_core::inventory::Inventory::load(&self.inventory)?;
+        let mut inputs = kolla_core::vars::Inputs::new()?;
+        if let Some(g) = &self.globals {
+            inputs.add_globals(g)?;
+        }
+        if let Some(p) = &self.passwords {
+            inputs.add_passwords(p)?;
+        }
+        for e in &self.extra {
+            inputs.add_extra(e)?;
+        }
+        if let Some(f) = &self.facts {
+            inputs.set_facts_dir(f);
+        }
+        inputs.set_inventory(&inventory);
+        Ok((catalog, inventory, inputs))
+    }
 }

@@ -69,14 +69,25 @@ pub struct ConfigFile {
     /// Owner on the host.
     #[serde(default = "default_owner")]
     pub owner: String,
-    /// The override chain after the template, in precedence order (Jinja kept).
+    /// The override chain after the template (Jinja kept). For
+    /// `merge_configs` / `merge_yaml`: lowest precedence first, each later
+    /// file winning (genconfig adds the pre-6.0.0 `database.conf` and
+    /// `messaging.conf` layers right after a `global.conf` step). For
+    /// `template` / `copy`: whole-file replacements, first found wins, most
+    /// specific first (upstream's `with_first_found`), the template last.
     #[serde(default)]
     pub overrides: Vec<String>,
-    /// A Jinja condition, rendered per host and container and read with
-    /// Ansible's `bool` rules: the file is written only when it holds
-    /// (`None`: always).
+    /// Written only when this Jinja expression is true for the host
+    /// (`item`, `service_name` and `project_name` are set as in upstream's
+    /// config tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
+    /// Writes one file per element of this Jinja expression's value (a
+    /// list, or a mapping looped as `{key, value}` pairs like
+    /// `with_dict`), each rendered with `item` set to the element (and
+    /// `service` to its `value`); `dest` should use `item`.
+    #[serde(default, rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub loop_over: Option<String>,
 }
 
 fn default_mode() -> String {
@@ -105,9 +116,20 @@ pub struct ConfigJsonFile {
     /// `optional` as written (a bool or a Jinja expression).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<Value>,
-    /// The entry sits inside a Jinja condition of the template.
+    /// The entry sits inside a Jinja condition of the template. Without
+    /// `when`, genconfig keeps it only when the container's config
+    /// directory gets the file its `source` names.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conditional: bool,
+    /// Kept only when this Jinja expression is true for the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// Merge into an existing destination directory (`merge: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge: Option<Value>,
+    /// Keep the source's own properties (`preserve_properties: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preserve_properties: Option<Value>,
 }
 
 /// One `permissions` entry of a container's config.json.
@@ -124,6 +146,9 @@ pub struct ConfigJsonPermission {
     /// Mode, octal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub perm: Option<String>,
+    /// Kept only when this Jinja expression is true for the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// What a container's config.json holds.

@@ -80,6 +80,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_test("match", match_test);
     env.add_test("search", search_test);
     env.add_test("regex", regex_test);
+    super::kolla::register(env);
 }
 
 /// A filter's (or test's) input, which must be defined: Ansible fails when
@@ -133,6 +134,11 @@ fn items(value: &Value) -> Result<Vec<Value>, Error> {
 }
 
 fn bool_filter(Def(ref value): Def) -> bool {
+    ansible_bool(value)
+}
+
+/// Ansible's `bool` filter on a defined value.
+pub(crate) fn ansible_bool(value: &Value) -> bool {
     let text = match value.kind() {
         ValueKind::String => value.as_str().unwrap_or_default().to_lowercase(),
         ValueKind::Bool => if value.is_true() { "true" } else { "false" }.to_string(),

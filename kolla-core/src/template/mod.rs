@@ -20,6 +20,7 @@ use minijinja::{Environment, UndefinedBehavior};
 
 pub mod concat;
 pub mod filters;
+pub mod kolla;
 pub mod pyfmt;
 mod set;
 mod vars;

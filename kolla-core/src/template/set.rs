@@ -121,6 +121,63 @@ impl TemplateSet {
         self.sources.parsed.load(Ordering::Relaxed)
     }
 
+    /// Whether a template called `name` exists (in the override directory
+    /// or embedded).
+    pub fn contains(&self, name: &str) -> bool {
+        matches!(load(&self.sources, name), Ok(Some(_)))
+    }
+
+    /// The names of the embedded templates, sorted.
+    pub fn embedded_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .sources
+            .embedded
+            .read()
+            .expect("template set lock")
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The top-level variables the template `name` reads (its undeclared
+    /// variables, and those of the templates it includes, imports or
+    /// extends by a literal name), sorted.
+    ///
+    /// ```
+    /// let mut set = kolla_core::template::TemplateSet::new();
+    /// set.add_embedded("a.j2", "{% set x = 1 %}{{ x }}{{ b.c }}{% include 'i.j2' %}");
+    /// set.add_embedded("i.j2", "{% for k in ks %}{{ k }}{{ d }}{% endfor %}");
+    /// assert_eq!(set.variables("a.j2")?, ["b", "d", "ks"]);
+    /// # Ok::<(), kolla_core::template::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The template (or an included one) is missing or does not parse.
+    pub fn variables(&self, name: &str) -> Result<Vec<String>, Error> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = std::collections::BTreeSet::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            let t = self
+                .env
+                .get_template(&n)
+                .map_err(|e| wrap(&n, "", None, e, None, Some(&self.env)))?;
+            out.extend(t.undeclared_variables(false));
+            out.extend(
+                super::kolla::implicit_variables(t.source())
+                    .iter()
+                    .map(|s| s.to_string()),
+            );
+            todo.extend(literal_includes(t.source()));
+        }
+        Ok(out.into_iter().collect())
+    }
+
     /// Renders the template `name` with `ctx` (any serializable value;
     /// usually a JSON object).
     ///
@@ -139,6 +196,30 @@ impl TemplateSet {
             .map_err(|e| wrap_e(template.source(), e))?;
         Ok(keep_trailing_newlines(template.source(), out))
     }
+}
+
+/// The template names a source includes, imports or extends literally
+/// (`{% include 'x.j2' %}`, `{% from "m.j2" import y %}`).
+fn literal_includes(source: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = source;
+    while let Some(p) = rest.find("{%") {
+        rest = &rest[p + 2..];
+        let end = rest.find("%}").unwrap_or(rest.len());
+        let tag = rest[..end].trim_start_matches(['-', '+']).trim_start();
+        let word = tag.split_whitespace().next().unwrap_or("");
+        if matches!(word, "include" | "import" | "from" | "extends") {
+            let body = &tag[word.len()..];
+            if let Some(q) = body.find(['\'', '"']) {
+                let quote = &body[q..q + 1];
+                if let Some(len) = body[q + 1..].find(quote) {
+                    out.push(body[q + 1..q + 1 + len].to_string());
+                }
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// The text of `name`: the override directory's file, else the embedded one.

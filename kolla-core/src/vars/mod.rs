@@ -103,6 +103,9 @@ pub struct Inputs {
     /// `groups` as the template engine holds it, converted once on first
     /// use and shared by every render (it is as large as the inventory).
     groups_jinja: std::sync::OnceLock<minijinja::Value>,
+    /// Renderings of variable strings, shared by every host's Context:
+    /// (string, variables) to value.
+    render_cache: std::sync::Arc<std::sync::Mutex<HashMap<(u64, u64), Value>>>,
 }
 
 /// Which layer a variable's value comes from.
@@ -144,6 +147,7 @@ impl Inputs {
             facts_dir: None,
             groups: None,
             groups_jinja: std::sync::OnceLock::new(),
+            render_cache: Default::default(),
         })
     }
 
@@ -178,6 +182,30 @@ impl Inputs {
         Ok(())
     }
 
+    /// Sets one variable in the extra-vars layer (highest precedence), as
+    /// `-e` would, without parsing.
+    pub fn set_extra(&mut self, key: &str, value: Value) {
+        self.extra.insert(key.to_string(), value);
+    }
+
+    /// The secret values (every non-empty string of `passwords.yml`,
+    /// and the strings nested in its mappings), for redaction.
+    pub fn secret_values(&self) -> Vec<&str> {
+        fn walk<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+            match v {
+                Value::String(s) if !s.is_empty() => out.push(s),
+                Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+                Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        self.passwords.values().for_each(|v| walk(v, &mut out));
+        // Longest first, so a secret containing another is replaced whole.
+        out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        out
+    }
+
     /// Sets one variable in the defaults layer (lowest precedence).
     pub fn set_default(&mut self, key: &str, value: Value) {
         self.defaults.insert(key.to_string(), value);
@@ -205,6 +233,7 @@ impl Inputs {
         }
         self.groups = Some(Value::Object(m));
         self.groups_jinja = std::sync::OnceLock::new();
+        self.render_cache = Default::default();
     }
 
     /// Whether [`Inputs::set_inventory`] was called.
@@ -361,6 +390,12 @@ impl<'a> Context<'a> {
             *self.facts.borrow_mut() = Some(f);
         }
         self.facts.borrow()
+    }
+
+    /// `ansible_facts`: the host's facts without their `ansible_` prefix
+    /// (`None` when no facts were given for it).
+    pub fn ansible_facts(&self) -> Option<Value> {
+        self.fact_map()
     }
 
     /// `ansible_facts`: the facts without their `ansible_` prefix.
@@ -540,7 +575,9 @@ impl<'a> Context<'a> {
         // template fails, the reference's own error is the better message.
         let mut first_err = None;
         let mut groups = None;
-        for ident in identifiers(s) {
+        let idents = identifiers(s);
+        let wants_facts = idents.contains("ansible_facts");
+        for ident in idents {
             if vars.contains_key(ident) {
                 continue;
             }
@@ -564,10 +601,29 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        if let Some(v) = self.fact_map() {
-            vars.entry("ansible_facts").or_insert(v);
+        if wants_facts {
+            if let Some(v) = self.fact_map() {
+                vars.entry("ansible_facts").or_insert(v);
+            }
         }
         let vars = Value::Object(vars);
+        // The same string with the same inputs renders the same on every
+        // host: once per run.
+        let key = if first_err.is_none() {
+            let key = render_key(s, &vars, groups.is_some());
+            if let Some(v) = self
+                .inputs
+                .render_cache
+                .lock()
+                .expect("render cache")
+                .get(&key)
+            {
+                return Ok(v.clone());
+            }
+            Some(key)
+        } else {
+            None
+        };
         let rendered = match groups {
             // The shared `groups` beside the other variables, not copied.
             Some(g) => {
@@ -606,7 +662,41 @@ impl<'a> Context<'a> {
                 message,
             }
         })?;
-        Ok(typed(&out))
+        let out = typed(&out);
+        if let Some(key) = key {
+            self.inputs
+                .render_cache
+                .lock()
+                .expect("render cache")
+                .insert(key, out.clone());
+        }
+        Ok(out)
+    }
+}
+
+/// A 128-bit key of a rendering: the string and its variables.
+fn render_key(s: &str, vars: &Value, groups: bool) -> (u64, u64) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let text = serde_json::to_string(vars).unwrap_or_default();
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    let mut b = foldhash::quality::FixedState::with_seed(0x766172).build_hasher();
+    for h in [&mut a as &mut dyn Hasher, &mut b] {
+        s.hash(&mut HashInto(h));
+        text.hash(&mut HashInto(h));
+        groups.hash(&mut HashInto(h));
+    }
+    (a.finish(), b.finish())
+}
+
+/// Feeds a `dyn Hasher` through `Hash::hash`'s generic parameter.
+struct HashInto<'h>(&'h mut dyn std::hash::Hasher);
+
+impl std::hash::Hasher for HashInto<'_> {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
     }
 }
 

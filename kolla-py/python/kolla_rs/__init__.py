@@ -15,6 +15,7 @@ from ._errors import (
     CatalogError,
     ConfigMergeError,
     EngineError,
+    GenconfigError,
     GraphError,
     InventoryError,
     IoError,
@@ -25,6 +26,7 @@ from ._errors import (
     YamlError,
 )
 from .catalog import Catalog, Context, Graph
+from .genconfig import genconfig
 from .inventory import Inventory
 from .passwords import genpwd, mergepwd
 from .templating import merge_yaml, merge_yaml_texts, render_template
@@ -39,6 +41,7 @@ __all__ = [
     "Context",
     "ContainerEngine",
     "EngineError",
+    "GenconfigError",
     "Graph",
     "GraphError",
     "Inventory",
@@ -51,6 +54,7 @@ __all__ = [
     "YamlError",
     "explain_ini",
     "explain_ini_texts",
+    "genconfig",
     "genpwd",
     "mergepwd",
     "merge_ini",

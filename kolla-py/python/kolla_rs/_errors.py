@@ -96,6 +96,13 @@ class GraphError(KollaError):
     kind = "graph"
 
 
+class GenconfigError(KollaError):
+    """genconfig failed as a whole: templates missing (all listed), a
+    --limit matching nothing, an --explain target that does not exist."""
+
+    kind = "genconfig"
+
+
 _BY_KIND: dict[str, type[KollaError]] = {
     cls.kind: cls
     for cls in (
@@ -109,6 +116,7 @@ _BY_KIND: dict[str, type[KollaError]] = {
         CatalogError,
         VarsError,
         GraphError,
+        GenconfigError,
     )
 }
 

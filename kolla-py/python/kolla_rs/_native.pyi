@@ -31,6 +31,7 @@ __all__ = [
     "Catalog",
     "Graph",
     "Context",
+    "genconfig_json",
 ]
 
 __version__: str
@@ -300,3 +301,24 @@ class Context:
 
     def explain_json(self, /, name: str) -> str | None:
         """``{"layer", "value"}`` as JSON text (secrets as ``<secret>``), or None."""
+
+
+# --- genconfig (src/genconfig.rs) -------------------------------------------------------
+
+
+def genconfig_json(
+    inventory: list[str],
+    out: str | os.PathLike[str] | None = None,
+    globals: str | os.PathLike[str] | None = None,
+    passwords: str | os.PathLike[str] | None = None,
+    extra: list[str] = ...,
+    facts: str | os.PathLike[str] | None = None,
+    catalog_dir: str | os.PathLike[str] | None = None,
+    config_dir: str | os.PathLike[str] | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    limit: str | None = None,
+    services: list[str] = ...,
+    keep_going: bool = False,
+    check: bool = False,
+) -> str:
+    """Generate and write every config directory (``kolla genconfig``); the report as JSON text."""
