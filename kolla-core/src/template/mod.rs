@@ -24,6 +24,7 @@ pub mod kolla;
 pub mod pyfmt;
 mod set;
 mod vars;
+mod uuid;
 pub mod version;
 pub use set::TemplateSet;
 pub use vars::Vars;
