@@ -83,7 +83,11 @@ fn config_json(ctx: &Context<'_>, c: &Container, present: &BTreeSet<String>) -> 
     let mut files = Vec::new();
     for e in &spec.config_files {
         let Some(source) = render_str(ctx, &e.source) else {
-            assert!(e.conditional, "{}: source {:?} does not render", c.key, e.source);
+            assert!(
+                e.conditional,
+                "{}: source {:?} does not render",
+                c.key, e.source
+            );
             continue;
         };
         let name = Path::new(&source).file_name().unwrap().to_string_lossy();
@@ -111,9 +115,11 @@ fn config_json(ctx: &Context<'_>, c: &Container, present: &BTreeSet<String>) -> 
 fn scenario(name: &str) {
     let root = data().join(name);
     let inv_path = data().join("inventory.ini");
-    let inventory =
-        Inventory::from_ini("inventory.ini", &std::fs::read_to_string(&inv_path).unwrap())
-            .unwrap();
+    let inventory = Inventory::from_ini(
+        "inventory.ini",
+        &std::fs::read_to_string(&inv_path).unwrap(),
+    )
+    .unwrap();
     let mut inputs = Inputs::new().unwrap();
     inputs.add_globals(&root.join("globals.yml")).unwrap();
     inputs.add_passwords(&data().join("passwords.yml")).unwrap();
@@ -126,7 +132,10 @@ fn scenario(name: &str) {
     let graph = Graph::build(&catalog, &inventory, &inputs, &options).unwrap();
 
     let golden_dir = root.join(UPSTREAM_HOST);
-    let want_keys: BTreeSet<String> = listing(&golden_dir).into_iter().filter(|k| ours(k)).collect();
+    let want_keys: BTreeSet<String> = listing(&golden_dir)
+        .into_iter()
+        .filter(|k| ours(k))
+        .collect();
     let got_keys: BTreeSet<String> = graph
         .containers()
         .iter()
@@ -144,7 +153,9 @@ fn scenario(name: &str) {
         let want_files = listing(&golden_dir.join(key));
         let got_files = files_written(&ctx, c);
         if got_files != want_files {
-            failures.push(format!("{name}/{key}: files {got_files:?}, upstream {want_files:?}"));
+            failures.push(format!(
+                "{name}/{key}: files {got_files:?}, upstream {want_files:?}"
+            ));
         }
         let want: Value = serde_json::from_str(
             &std::fs::read_to_string(golden_dir.join(key).join("config.json")).unwrap(),
@@ -152,10 +163,18 @@ fn scenario(name: &str) {
         .unwrap();
         let got = config_json(&ctx, c, &want_files);
         if got != want {
-            failures.push(format!("{name}/{key}: config.json\n got  {got}\n want {want}"));
+            failures.push(format!(
+                "{name}/{key}: config.json\n got  {got}\n want {want}"
+            ));
         }
     }
-    failures.extend(rendered_files(&catalog, &inventory, &inputs, name, &golden_dir));
+    failures.extend(rendered_files(
+        &catalog,
+        &inventory,
+        &inputs,
+        name,
+        &golden_dir,
+    ));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -214,21 +233,35 @@ fn rendered_files(
     let generated = genconfig::generate(catalog, inventory, inputs, &options).unwrap();
     let mut failures = Vec::new();
     let (mut total, mut equal) = (0usize, 0usize);
-    for cfg in generated.configs.iter().filter(|c| c.host == HOST && ours(&c.key)) {
+    for cfg in generated
+        .configs
+        .iter()
+        .filter(|c| c.host == HOST && ours(&c.key))
+    {
         let dir = golden_dir.join(&cfg.key);
         let got_names: BTreeSet<String> = cfg.files.iter().map(|f| f.name.clone()).collect();
         let want_names = listing(&dir);
         if got_names != want_names {
-            failures.push(format!("{name}/{}: generated {got_names:?}, upstream {want_names:?}", cfg.key));
+            failures.push(format!(
+                "{name}/{}: generated {got_names:?}, upstream {want_names:?}",
+                cfg.key
+            ));
         }
         for f in &cfg.files {
-            let Ok(want) = std::fs::read_to_string(dir.join(&f.name)) else { continue };
+            let Ok(want) = std::fs::read_to_string(dir.join(&f.name)) else {
+                continue;
+            };
             let got = String::from_utf8_lossy(&f.bytes).into_owned();
             if f.name == "config.json" {
-                let (g, w): (Value, Value) =
-                    (serde_json::from_str(&got).unwrap(), serde_json::from_str(&want).unwrap());
+                let (g, w): (Value, Value) = (
+                    serde_json::from_str(&got).unwrap(),
+                    serde_json::from_str(&want).unwrap(),
+                );
                 if g != w {
-                    failures.push(format!("{name}/{}/config.json:\n got  {g}\n want {w}", cfg.key));
+                    failures.push(format!(
+                        "{name}/{}/config.json:\n got  {g}\n want {w}",
+                        cfg.key
+                    ));
                 }
             } else if f.name.starts_with("id_rsa") {
                 // Secrets: emptied in the goldens.
@@ -241,15 +274,23 @@ fn rendered_files(
                     } else {
                         failures.push(format!(
                             "{name}/{}/{}: {entry:?} = {:?}, upstream {value:?}",
-                            cfg.key, f.name, g.get(entry)
+                            cfg.key,
+                            f.name,
+                            g.get(entry)
                         ));
                     }
                 }
                 for entry in g.keys().filter(|e| !w.contains_key(*e)) {
-                    failures.push(format!("{name}/{}/{}: {entry:?} is ours only", cfg.key, f.name));
+                    failures.push(format!(
+                        "{name}/{}/{}: {entry:?} is ours only",
+                        cfg.key, f.name
+                    ));
                 }
             } else if uncommented(&got) != uncommented(&want) {
-                failures.push(format!("{name}/{}/{}:\n got  {got:?}\n want {want:?}", cfg.key, f.name));
+                failures.push(format!(
+                    "{name}/{}/{}:\n got  {got:?}\n want {want:?}",
+                    cfg.key, f.name
+                ));
             }
         }
     }
@@ -282,7 +323,12 @@ fn every_template_exists_and_compiles() {
         for c in &catalog.get(svc).unwrap().containers {
             for f in &c.config_files {
                 let Some(t) = &f.template else { continue };
-                assert!(!t.contains("{{"), "{}/{}: template name {t:?} is not a file", c.key, f.dest);
+                assert!(
+                    !t.contains("{{"),
+                    "{}/{}: template name {t:?} is not a file",
+                    c.key,
+                    f.dest
+                );
                 let path = templates.join(svc).join(t);
                 let src = std::fs::read_to_string(&path)
                     .unwrap_or_else(|e| panic!("{}/{}: {}: {e}", c.key, f.dest, path.display()));
