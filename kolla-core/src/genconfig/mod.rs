@@ -688,12 +688,11 @@ impl<'a> Run<'a> {
         match entry.merge {
             MergeKind::MergeConfigs | MergeKind::MergeYaml => {
                 let mut out = Vec::with_capacity(overrides.len() + 1);
-                match template.as_deref() {
-                    Some(t) => match render_template(t)? {
+                if let Some(t) = template.as_deref() {
+                    match render_template(t)? {
                         Some(s) => out.push(s),
                         None => return Ok(None),
-                    },
-                    None => {}
+                    }
                 }
                 for path in &overrides {
                     if let Some(text) = self.renderer.read_file(path)? {
