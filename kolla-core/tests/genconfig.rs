@@ -461,3 +461,77 @@ fn missing_templates_are_listed_at_once() {
     assert_eq!(g.missing.len(), 4, "{:?}", g.missing);
     assert!(file(&g, "ctl1", "gctest-api", "config.json").is_some());
 }
+
+#[test]
+fn hostvars_and_kolla_address_read_other_hosts() {
+    let c = cloud(&[]);
+    let facts = tempfile::tempdir().unwrap();
+    for (h, ip) in [
+        ("ctl1", "10.1.0.1"),
+        ("ctl2", "10.1.0.2"),
+        ("cmp1", "10.1.1.1"),
+        ("cmp2", "10.1.1.2"),
+    ] {
+        std::fs::write(
+            facts.path().join(h),
+            format!(r#"{{"ansible_hostname": "{h}-real", "ansible_eth0": {{"ipv4": {{"address": "{ip}"}}}}}}"#),
+        )
+        .unwrap();
+    }
+    let mut inputs = c.inputs.clone();
+    inputs.set_facts_dir(facts.path());
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tpl.path().join("gctest")).unwrap();
+    for f in ["policy.yaml.j2", "wsgi-gctest.conf.j2", "run.sh"] {
+        std::fs::copy(
+            fixtures().join("templates/gctest").join(f),
+            tpl.path().join("gctest").join(f),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        tpl.path().join("gctest/gctest.conf.j2"),
+        "[cache]\nservers = {% for host in groups['control'] %}{{ 'api' | kolla_address(host) | put_address_in_context('memcache') }}:11211{% if not loop.last %},{% endif %}{% endfor %}\n\n\
+         me = {{ 'api' | kolla_address }} {{ hostvars[groups['compute'][0]]['ansible_facts']['hostname'] }}\n",
+    )
+    .unwrap();
+    let cfg = tempfile::tempdir().unwrap();
+    let mut o = options(cfg.path());
+    o.template_dir = Some(tpl.path().to_path_buf());
+    let g = genconfig::generate(&c.catalog, &c.inventory, &inputs, &o).unwrap();
+    assert_eq!(
+        file(&g, "cmp2", "gctest-agent", "gctest.conf"),
+        Some("[cache]\nservers = 10.1.0.1:11211,10.1.0.2:11211\nme = 10.1.1.2 cmp1-real\n\n")
+    );
+    assert_eq!(
+        file(&g, "ctl1", "gctest-api", "gctest.conf"),
+        Some("[cache]\nservers = 10.1.0.1:11211,10.1.0.2:11211\nme = 10.1.0.1 cmp1-real\n\n")
+    );
+}
+
+#[test]
+fn loop_entries_write_one_file_per_item() {
+    let c = cloud(&[]);
+    let tpl = tempfile::tempdir().unwrap();
+    let cat = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tpl.path().join("gctest")).unwrap();
+    std::fs::write(
+        tpl.path().join("gctest/svc.cfg.j2"),
+        "{{ item.key }} on {{ item.hosts | join(',') }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        cat.path().join("gctest.yml"),
+        "service: gctest\ncontainers:\n- name: gctest_api\n  key: gctest-api\n  group: control\n  image: x\n  config_files:\n  - dest: 'services.d/{{ item.key }}.cfg'\n    template: svc.cfg.j2\n    merge: template\n    loop: '{{ genconfig_containers }}'\n",
+    )
+    .unwrap();
+    let catalog = Catalog::load(Some(cat.path())).unwrap();
+    let cfg = tempfile::tempdir().unwrap();
+    let mut o = options(cfg.path());
+    o.template_dir = Some(tpl.path().to_path_buf());
+    let g = genconfig::generate(&catalog, &c.inventory, &c.inputs, &o).unwrap();
+    assert_eq!(
+        file(&g, "ctl1", "gctest-api", "services.d/gctest-api.cfg"),
+        Some("gctest-api on ctl1,ctl2\n")
+    );
+}

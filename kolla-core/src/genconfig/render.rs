@@ -276,7 +276,7 @@ impl Renderer {
         }
     }
 
-    /// How many renderings were done (cache misses).
+    /// How many config template renderings were done (cache misses).
     pub(crate) fn renders(&self) -> usize {
         self.renders.get()
     }
@@ -501,7 +501,9 @@ impl Renderer {
             }
         }
         let mut out = self.set(which).render(name, &ctx);
-        self.renders.set(self.renders.get() + 1);
+        if which == Set::Templates {
+            self.renders.set(self.renders.get() + 1);
+        }
         // Other hosts' variables read for the first time: resolve, render again.
         for _ in 0..64 {
             let misses: Vec<(String, String)> =
@@ -518,7 +520,6 @@ impl Renderer {
                     .insert((host, var), v.map(minijinja::Value::from_serialize));
             }
             out = self.set(which).render(name, &ctx);
-            self.renders.set(self.renders.get() + 1);
         }
         let out: Arc<str> = match (out, first_err) {
             (Ok(s), _) => Arc::from(s),
