@@ -86,12 +86,13 @@ fn bench(c: &mut Criterion) {
     let g = genconfig::generate(&catalog, &inventory, &inputs, &options).unwrap();
     let files: usize = g.configs.iter().map(|c| c.files.len()).sum();
     eprintln!(
-        "genconfig bench: {} hosts, {} config directories, {} files, {} renders, {} missing templates",
+        "genconfig bench: {} hosts, {} config directories, {} files, {} renders, {} missing templates, {} failed files",
         inventory.hosts().len(),
         g.configs.len(),
         files,
         g.renders,
-        g.missing.len()
+        g.missing.len(),
+        g.failed.len()
     );
     let mut group = c.benchmark_group("genconfig");
     group.sample_size(10);

@@ -466,7 +466,12 @@ fn missing_templates_are_listed_at_once() {
 fn hostvars_and_kolla_address_read_other_hosts() {
     let c = cloud(&[]);
     let facts = tempfile::tempdir().unwrap();
-    for (h, ip) in [("ctl1", "10.1.0.1"), ("ctl2", "10.1.0.2"), ("cmp1", "10.1.1.1"), ("cmp2", "10.1.1.2")] {
+    for (h, ip) in [
+        ("ctl1", "10.1.0.1"),
+        ("ctl2", "10.1.0.2"),
+        ("cmp1", "10.1.1.1"),
+        ("cmp2", "10.1.1.2"),
+    ] {
         std::fs::write(
             facts.path().join(h),
             format!(r#"{{"ansible_hostname": "{h}-real", "ansible_eth0": {{"ipv4": {{"address": "{ip}"}}}}}}"#),

@@ -51,7 +51,7 @@ fn genconfig_json(
         };
         let generated = genconfig::generate(&catalog, &inv, &inputs, &options)?;
         let changes = genconfig::write(&generated.configs, &WriteOptions { out, check })?;
-        Ok(serde_json::json!({"changes": changes, "missing": generated.missing}).to_string())
+        Ok(serde_json::json!({"changes": changes, "missing": generated.missing, "failed": generated.failed}).to_string())
     })
     .map_err(|e| to_py_err(py, e))
 }

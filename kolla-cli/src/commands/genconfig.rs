@@ -32,7 +32,7 @@ pub struct Args {
     /// Write `<DIR>/<host>/<key>/`; without it, node_config_directory of each local host.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Leave out the files of missing templates (listed on stderr) instead of failing.
+    /// Leave out the files of missing templates and files that fail (listed on stderr) instead of failing.
     #[arg(long)]
     pub keep_going: bool,
     /// Report what would change; write nothing.
@@ -71,6 +71,9 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
             m.service, m.template, m.key, m.dest
         );
     }
+    for f in &generated.failed {
+        eprintln!("warning: left out: {f}");
+    }
     let changes = genconfig::write(
         &generated.configs,
         &WriteOptions {
@@ -83,6 +86,7 @@ pub fn run(args: Args, format: Format) -> anyhow::Result<ExitCode> {
             let report = serde_json::json!({
                 "changes": changes,
                 "missing": generated.missing,
+                "failed": generated.failed,
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
         }

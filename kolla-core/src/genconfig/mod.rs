@@ -131,8 +131,9 @@ pub struct Options {
     /// An operator template directory (`<service>/<template>` files) that
     /// wins over the embedded templates.
     pub template_dir: Option<PathBuf>,
-    /// Missing templates do not fail the run: their files are left out
-    /// and listed in [`Generated::missing`].
+    /// Missing templates and files that fail do not fail the run: they are
+    /// left out and listed in [`Generated::missing`] and
+    /// [`Generated::failed`].
     pub keep_going: bool,
 }
 
@@ -175,6 +176,9 @@ pub struct Generated {
     pub configs: Vec<ContainerConfig>,
     /// Templates that were missing (with [`Options::keep_going`]).
     pub missing: Vec<MissingTemplate>,
+    /// Files left out because they failed (with [`Options::keep_going`]),
+    /// each error naming host, key, file and the cause's file:line.
+    pub failed: Vec<String>,
     /// How many config template renderings were done (the rest came from
     /// the render cache).
     pub renders: usize,
@@ -214,7 +218,8 @@ pub fn generate(
         let host = &run.resolved[h];
         let ctx = run.inputs.context(host);
         for (svc, container) in run.containers_on(host.name) {
-            let cfg = run.container(&ctx, svc, container, &mut missing)?;
+            let failed = options.keep_going.then_some(&mut out.failed);
+            let cfg = run.container(&ctx, svc, container, &mut missing, failed)?;
             out.configs.push(cfg);
         }
     }
@@ -519,6 +524,7 @@ impl<'a> Run<'a> {
         svc: &Service,
         container: &Container,
         missing: &mut BTreeSet<MissingTemplate>,
+        mut failed: Option<&mut Vec<String>>,
     ) -> crate::Result<ContainerConfig> {
         let host = ctx.host();
         let env = self.host_env(ctx, svc, container);
@@ -527,10 +533,19 @@ impl<'a> Run<'a> {
             let items: Vec<Option<Value>> = match &entry.loop_over {
                 None => vec![None],
                 Some(expr) => {
-                    let v = self
-                        .renderer
-                        .render_value(&env, expr)
-                        .map_err(|e| file_error(host, &container.key, &entry.dest, e))?;
+                    let v = match self.renderer.render_value(&env, expr) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            let e = file_error(host, &container.key, &entry.dest, e);
+                            match failed.as_deref_mut() {
+                                Some(f) => {
+                                    f.push(e.to_string());
+                                    continue;
+                                }
+                                None => return Err(e),
+                            }
+                        }
+                    };
                     match v {
                         Value::Array(a) => a.into_iter().map(Some).collect(),
                         Value::Object(m) => m
@@ -553,9 +568,19 @@ impl<'a> Run<'a> {
                         &looped
                     }
                 };
-                let built = self
-                    .file(env, svc, container, entry, missing)
-                    .map_err(|e| file_error(host, &container.key, &entry.dest, e))?;
+                let built = match self.file(env, svc, container, entry, missing) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let e = file_error(host, &container.key, &entry.dest, e);
+                        match failed.as_deref_mut() {
+                            Some(f) => {
+                                f.push(e.to_string());
+                                None
+                            }
+                            None => return Err(e),
+                        }
+                    }
+                };
                 if let Some(f) = built {
                     files.retain(|x| x.name != f.name);
                     files.push(f);
@@ -564,16 +589,24 @@ impl<'a> Run<'a> {
         }
         if let Some(spec) = &container.config_json {
             let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-            let cj = self
-                .config_json(&env, spec, &names)
-                .map_err(|e| file_error(host, &container.key, "config.json", e))?;
-            let mut text = cj.to_json_pretty();
-            text.push('\n');
-            files.push(File {
-                name: "config.json".into(),
-                bytes: Arc::from(text.into_bytes()),
-                mode: 0o660,
-            });
+            match self.config_json(&env, spec, &names) {
+                Ok(cj) => {
+                    let mut text = cj.to_json_pretty();
+                    text.push('\n');
+                    files.push(File {
+                        name: "config.json".into(),
+                        bytes: Arc::from(text.into_bytes()),
+                        mode: 0o660,
+                    });
+                }
+                Err(e) => {
+                    let e = file_error(host, &container.key, "config.json", e);
+                    match failed {
+                        Some(f) => f.push(e.to_string()),
+                        None => return Err(e),
+                    }
+                }
+            }
         }
         files.sort_by(|a, b| a.name.cmp(&b.name));
         let ncd = env
@@ -655,12 +688,11 @@ impl<'a> Run<'a> {
         match entry.merge {
             MergeKind::MergeConfigs | MergeKind::MergeYaml => {
                 let mut out = Vec::with_capacity(overrides.len() + 1);
-                match template.as_deref() {
-                    Some(t) => match render_template(t)? {
+                if let Some(t) = template.as_deref() {
+                    match render_template(t)? {
                         Some(s) => out.push(s),
                         None => return Ok(None),
-                    },
-                    None => {}
+                    }
                 }
                 for path in &overrides {
                     if let Some(text) = self.renderer.read_file(path)? {

@@ -342,8 +342,7 @@ fn kolla_address(
     let is_loopback = |a: &str| parse_ip(a).is_some_and(|ip| ip.is_loopback());
     let address = if family == "ipv4" {
         let mut address = get(&af, "address").map(|a| str_of(&a));
-        if let Some(a) = address.as_deref().filter(|a| is_loopback(a)) {
-            let _ = a;
+        if address.as_deref().is_some_and(is_loopback) {
             let secondaries = get(&interface, "ipv4_secondaries").unwrap_or_default();
             if let Ok(it) = secondaries.try_iter() {
                 for sec in it {

@@ -23,6 +23,7 @@ pub mod filters;
 pub mod kolla;
 pub mod pyfmt;
 mod set;
+mod uuid;
 mod vars;
 pub mod version;
 pub use set::TemplateSet;

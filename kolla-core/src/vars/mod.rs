@@ -334,6 +334,11 @@ impl<'a> Context<'a> {
                     return Some((g.clone(), Layer::Magic));
                 }
             }
+            "ansible_facts" => {
+                if let Some(m) = self.fact_map() {
+                    return Some((m, Layer::Facts));
+                }
+            }
             "group_names" => {
                 let g = self
                     .host

@@ -36,10 +36,10 @@ def genconfig(
 
     Writes ``<out>/<host>/<key>/`` (without ``out``: ``node_config_directory``
     of each local host), atomically; unchanged files are not rewritten.
-    Returns ``{"changes": [...], "missing": [...]}``: per (host, key) the
+    Returns ``{"changes": [...], "missing": [...], "failed": [...]}``: per (host, key) the
     files ``created``, ``changed`` and ``removed`` and the count
     ``unchanged``; and the templates that were missing (with
-    ``keep_going``). Raises :class:`kolla_rs.KollaError` subclasses naming
+    ``keep_going``, as are the files that failed, in ``failed``). Raises :class:`kolla_rs.KollaError` subclasses naming
     the file and line on errors.
     """
     text = _native.genconfig_json(
