@@ -360,6 +360,9 @@ fn dedup_missing(m: BTreeSet<MissingTemplate>) -> Vec<MissingTemplate> {
         .collect()
 }
 
+/// The sources of one file in merge order: (name, rendered text).
+type Sources = Vec<(String, Arc<str>)>;
+
 /// The state of one genconfig run.
 struct Run<'a> {
     catalog: &'a Catalog,
@@ -632,7 +635,7 @@ impl<'a> Run<'a> {
         container: &Container,
         entry: &ConfigFile,
         missing: &mut BTreeSet<MissingTemplate>,
-    ) -> crate::Result<Option<Vec<(String, Arc<str>)>>> {
+    ) -> crate::Result<Option<Sources>> {
         if let Some(when) = &entry.when {
             if !truthy(&Value::String(
                 self.renderer.render_str(env, when)?.to_string(),
