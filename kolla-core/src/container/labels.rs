@@ -12,3 +12,5 @@ pub const SERVICE: &str = "kolla-rs.service";
 pub const CONTAINER: &str = "kolla-rs.container";
 /// A hash of the container's config directory when it was (re)started.
 pub const CONFIG_HASH: &str = "kolla-rs.config-hash";
+/// `true` on one-shot bootstrap containers.
+pub const BOOTSTRAP: &str = "kolla-rs.bootstrap";

@@ -27,21 +27,9 @@ pub mod plan;
 pub use desired::{DesiredContainer, DesiredState, Options};
 pub use plan::{Action, ObservedState, Plan, Step};
 
-/// The labels of every container kolla-rs creates.
-pub mod label {
-    /// `true` on every container kolla-rs created.
-    pub const MANAGED: &str = "kolla-rs.managed";
-    /// The inventory host.
-    pub const HOST: &str = "kolla-rs.host";
-    /// The catalog service.
-    pub const SERVICE: &str = "kolla-rs.service";
-    /// The catalog container name.
-    pub const CONTAINER: &str = "kolla-rs.container";
-    /// The hash of the container's config directory.
-    pub const CONFIG_HASH: &str = "kolla-rs.config-hash";
-    /// `true` on one-shot bootstrap containers.
-    pub const BOOTSTRAP: &str = "kolla-rs.bootstrap";
-}
+/// The labels of every container kolla-rs creates (one definition, in
+/// [`crate::container::labels`]).
+pub use crate::container::labels as label;
 
 /// What an engine refuses and a simulated or quickstart run may drop.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
