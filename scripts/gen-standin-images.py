@@ -20,6 +20,12 @@ data = json.load(open(src))
 DB_API = re.compile(r"-api$|^keystone$|^neutron-server$")
 
 # Command variables set outside the config.json template.
+NOT_OSLO = {"rabbitmq", "libvirt", "keepalived", "haproxy", "fluentd", "td-agent", "mysql", "my.cnf.d",
+            "httpd", "apache2", "nginx", "collectd", "chrony", "logrotate.d", "influxdb", "kibana",
+            "elasticsearch", "grafana", "memcached", "openvswitch", "ganesha", "redis",
+            "etcd", "tgt", "iscsi", "ssh", "sasl2", "rsyncd", "mongodb", "dnsmasq.d", "skydive",
+            "sysconfig", "default", "kafka", "zookeeper", "storm", "qdrouterd", "ipa", "telegraf",
+            "prometheus", "xinetd.d", "bind", "named", "designate-bind9", "vmtp"}
 KNOWN = {
     "cron_cmd": ["cron", "crond"],
     "fluentd_cmd": ["/usr/sbin/td-agent", "fluentd"],
@@ -74,7 +80,11 @@ for system in data["systems"]:
                     users.add(part)
             if "{" in dest:
                 continue
-            if dest.endswith((".conf", ".ini")) and not dest.endswith(("wsgi.conf",)) and "/apache2/" not in dest and "/httpd/" not in dest:
+            # Only files that are INI by format: `*.ini`, and OpenStack's own
+            # `/etc/<project>/<name>.conf` oslo files. Other `.conf` files (logrotate,
+            # rabbitmq, libvirt, keepalived, fluentd ...) have formats of their own.
+            oslo = re.fullmatch(r"/etc/([\w-]+)/[\w-]+\.conf", dest) and dest.split("/")[2] not in NOT_OSLO
+            if dest.endswith(".ini") or oslo:
                 img["ini"].add(dest)
             proj = system.get("role") or ""
             if dest == f"/etc/{proj}/{proj}.conf":

@@ -168,6 +168,9 @@ async fn prepare(
         timezone: engine.host_timezone().unwrap_or_else(|_| "UTC".to_string()),
         relax,
         health_interval: common.health_interval,
+        // `--config-dir /etc/kolla`: the operator's overrides are in its
+        // `config/`, as kolla-ansible's node_custom_config.
+        overrides: common.config_dir.as_ref().map(|d| d.join("config")),
     };
     let desired = DesiredState::build(&catalog, &inv, &inputs, &options)?;
     Ok(Prepared {

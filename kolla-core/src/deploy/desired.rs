@@ -37,6 +37,10 @@ pub struct Options {
     /// tests: stand-ins answer at once, Kolla's 30 s would only slow the
     /// health gates).
     pub health_interval: Option<i64>,
+    /// The operator's override directory (`node_custom_config`): genconfig
+    /// renders every container's config tree through it. `None`: Kolla's
+    /// default, `/etc/kolla/config`.
+    pub overrides: Option<PathBuf>,
 }
 
 /// One container as it should be on one host.
@@ -165,6 +169,32 @@ impl DesiredState {
             volumes: BTreeMap::new(),
             simulated: options.simulate_hosts,
         };
+        // Every config tree, rendered once for the whole cloud by genconfig
+        // (files it cannot render yet are left out and listed as warnings).
+        let generated = crate::genconfig::generate(
+            catalog,
+            inventory,
+            &inputs,
+            &crate::genconfig::Options {
+                limit: options.limit.clone(),
+                services: options.services.clone(),
+                config_dir: options.overrides.clone(),
+                template_dir: None,
+                keep_going: true,
+            },
+        )?;
+        let mut trees: BTreeMap<(String, String), BTreeMap<String, Vec<u8>>> = generated
+            .configs
+            .into_iter()
+            .map(|c| {
+                let files = c
+                    .files
+                    .iter()
+                    .map(|f| (f.name.clone(), f.bytes.to_vec()))
+                    .collect();
+                ((c.host, c.key), files)
+            })
+            .collect();
         for placed in graph.containers() {
             let service = catalog.get(&placed.service)?;
             let Some(container) = service.container(&placed.container) else {
@@ -175,8 +205,17 @@ impl DesiredState {
                 let Some(ctx) = contexts.get(host.as_str()) else {
                     continue;
                 };
-                let dc = desired_container(service, container, ctx, wave, options)
+                let tree = trees.remove(&(host.clone(), container.key.clone()));
+                let mut dc = desired_container(service, container, ctx, wave, options, tree)
                     .map_err(|e| with_where(e, host, &container.name))?;
+                let prefix = format!("host {host}, {}/", container.key);
+                dc.warnings.extend(
+                    generated
+                        .failed
+                        .iter()
+                        .filter(|m| m.starts_with(&prefix))
+                        .cloned(),
+                );
                 let vols = out.volumes.entry(host.clone()).or_default();
                 for v in normalize::named_volumes(&dc.spec.volumes) {
                     if !vols.contains(&v) {
@@ -318,6 +357,7 @@ fn desired_container(
     ctx: &Context<'_>,
     wave: usize,
     options: &Options,
+    generated: Option<BTreeMap<String, Vec<u8>>>,
 ) -> crate::Result<DesiredContainer> {
     let host = ctx.host().to_string();
     let sim = options.simulate_hosts;
@@ -430,12 +470,15 @@ fn desired_container(
     let mut privileged = ctx.flag(&c.privileged)?;
 
     // The config tree and its hash.
-    let files = match config_tree(c, ctx) {
-        Ok(f) => f,
-        Err(e) => {
-            warnings.push(format!("config.json: {e}"));
-            BTreeMap::new()
-        }
+    let files = match generated {
+        Some(tree) => tree,
+        None => match config_tree(c, ctx) {
+            Ok(f) => f,
+            Err(e) => {
+                warnings.push(format!("config.json: {e}"));
+                BTreeMap::new()
+            }
+        },
     };
     let config_hash = super::tree_hash(&files);
     let name = engine_name(&host, &c.name, sim);
