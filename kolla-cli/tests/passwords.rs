@@ -122,7 +122,7 @@ fn genpwd_fills_the_whole_template() {
     let out = kolla(&["genpwd", "-p", p.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("146 generated, 7 kept, 1 left blank"),
+        text(&out).contains("147 generated, 7 kept, 1 left blank"),
         "{}",
         text(&out)
     );
