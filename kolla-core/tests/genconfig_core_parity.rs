@@ -33,28 +33,12 @@ const SERVICES: &[&str] = &[
     "heat",
 ];
 
-/// Files upstream writes there for services whose data is not in the catalog yet (nova's
-/// novncproxy haproxy entry, nova/nova-cell/neutron `<role>_database_shard` variables: the
-/// nova/neutron templates' branch brings them).
-const KNOWN_GAPS: &[&str] = &[
-    "haproxy/services.d/nova-novncproxy.cfg",
-    "proxysql/users/nova.yaml",
-    "proxysql/rules/nova.yaml",
-    "proxysql/users/nova-cell.yaml",
-    "proxysql/rules/nova-cell.yaml",
-    "proxysql/users/neutron.yaml",
-    "proxysql/rules/neutron.yaml",
-];
+/// Files upstream writes there that kolla-rs does not yet (none left).
+const KNOWN_GAPS: &[&str] = &[];
 
-/// config.json as data; an absent `config_files` list is the empty one (kolla_set_configs
-/// reads them alike; upstream writes `"config_files": []`).
+/// config.json as data (an empty `config_files` list is written as `[]`, as upstream does).
 fn config_json(text: &str) -> serde_json::Value {
-    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
-    if let Some(m) = v.as_object_mut() {
-        m.entry("config_files")
-            .or_insert_with(|| serde_json::json!([]));
-    }
-    v
+    serde_json::from_str(text).unwrap()
 }
 
 fn data() -> PathBuf {

@@ -82,6 +82,14 @@ fn config_json(ctx: &Context<'_>, c: &Container, present: &BTreeSet<String>) -> 
     let spec = c.config_json.as_ref().expect("config_json");
     let mut files = Vec::new();
     for e in &spec.config_files {
+        if let Some(when) = &e.when {
+            let v = ctx
+                .eval(when)
+                .unwrap_or_else(|err| panic!("{}: when {when:?}: {err}", c.key));
+            if !truthy(&v) {
+                continue;
+            }
+        }
         let Some(source) = render_str(ctx, &e.source) else {
             assert!(
                 e.conditional,
