@@ -44,9 +44,9 @@ pub mod build;
 pub mod catalog;
 pub mod config_json;
 pub mod container;
-pub mod deploy;
 #[cfg(feature = "runtime")]
 pub mod day2;
+pub mod deploy;
 #[cfg(feature = "runtime")]
 pub mod engine;
 pub mod error;

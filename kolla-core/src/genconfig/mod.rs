@@ -219,7 +219,7 @@ pub fn generate(
     let mut missing = BTreeSet::new();
     for &h in &run.hosts {
         let host = &run.resolved[h];
-        let ctx = run.inputs.context(host);
+        let ctx = run.inputs.context(host).with_peers(&run.resolved);
         for (svc, container) in run.containers_on(host.name) {
             let failed = options.keep_going.then_some(&mut out.failed);
             let cfg = run.container(&ctx, svc, container, &mut missing, failed)?;
@@ -262,7 +262,7 @@ pub fn explain(
         .into());
     };
     let resolved = &run.resolved[h];
-    let ctx = run.inputs.context(resolved);
+    let ctx = run.inputs.context(resolved).with_peers(&run.resolved);
     let on = run.containers_on(host);
     let Some((svc, container)) = on.iter().find(|(_, c)| c.key == key).copied() else {
         let keys: Vec<&str> = on.iter().map(|(_, c)| c.key.as_str()).collect();
@@ -465,7 +465,7 @@ impl<'a> Run<'a> {
                         let Some(&i) = index.get(host) else {
                             return Ok(None);
                         };
-                        let ctx = inputs.context(&hosts[i]);
+                        let ctx = inputs.context(&hosts[i]).with_peers(&hosts);
                         if name == "ansible_facts" {
                             return Ok(ctx.ansible_facts());
                         }

@@ -101,72 +101,6 @@ impl<'c> HostEnv<'c> {
     }
 }
 
-/// `hostvars` as templates see it: host name to a view of that host's
-/// variables. Values are filled in on demand: a lookup of a variable not
-/// known yet is recorded as a miss (and is undefined); the renderer then
-/// resolves the misses through the hosts' Contexts and renders again.
-/// Values are kept for the whole run, so each (host, variable) is resolved
-/// once.
-#[derive(Debug, Default)]
-pub(crate) struct HostVarsData {
-    hosts: std::collections::HashSet<String>,
-    values: std::sync::Mutex<HashMap<(String, String), Option<minijinja::Value>>>,
-    misses: std::sync::Mutex<Vec<(String, String)>>,
-}
-
-#[derive(Debug)]
-struct HostVars(Arc<HostVarsData>);
-
-impl minijinja::value::Object for HostVars {
-    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let host = key.as_str()?;
-        if !self.0.hosts.contains(host) {
-            return None;
-        }
-        Some(minijinja::Value::from_object(HostView {
-            data: Arc::clone(&self.0),
-            host: host.to_string(),
-        }))
-    }
-
-    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        let mut hosts: Vec<minijinja::Value> = self
-            .0
-            .hosts
-            .iter()
-            .map(|h| minijinja::Value::from(h.as_str()))
-            .collect();
-        hosts.sort();
-        minijinja::value::Enumerator::Values(hosts)
-    }
-}
-
-#[derive(Debug)]
-struct HostView {
-    data: Arc<HostVarsData>,
-    host: String,
-}
-
-impl minijinja::value::Object for HostView {
-    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let name = key.as_str()?;
-        let k = (self.host.clone(), name.to_string());
-        let values = self.data.values.lock().expect("hostvars lock");
-        match values.get(&k) {
-            Some(v) => v.clone(),
-            None => {
-                drop(values);
-                self.data.misses.lock().expect("hostvars lock").push(k);
-                None
-            }
-        }
-    }
-
-    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::NonEnumerable
-    }
-}
-
 /// Which template set a name belongs to.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Set {
@@ -195,7 +129,7 @@ pub(crate) struct Renderer {
     files_plain: RefCell<TemplateSet>,
     groups: minijinja::Value,
     containers: minijinja::Value,
-    hostvars: Arc<HostVarsData>,
+    hostvars: Arc<crate::vars::hostvars::HostVarsData>,
     vars: RefCell<VarsCache>,
     renders_cache: RefCell<HashMap<(u64, u64), Arc<str>>>,
     merged_cache: RefCell<HashMap<Hash128, Arc<[u8]>>>,
@@ -268,10 +202,9 @@ impl Renderer {
             files_plain: RefCell::new(TemplateSet::new()),
             groups: minijinja::Value::from_serialize(Value::Object(groups)),
             containers: minijinja::Value::from_serialize(containers),
-            hostvars: Arc::new(HostVarsData {
-                hosts: inventory.hosts().into_iter().map(str::to_string).collect(),
-                ..Default::default()
-            }),
+            hostvars: Arc::new(crate::vars::hostvars::HostVarsData::new(
+                inventory.hosts().into_iter().map(str::to_string).collect(),
+            )),
             vars: RefCell::default(),
             renders_cache: RefCell::default(),
             merged_cache: RefCell::default(),
@@ -498,10 +431,7 @@ impl Renderer {
                     ctx.insert(n, self.containers.clone());
                 }
                 None if *n == "hostvars" => {
-                    ctx.insert(
-                        n,
-                        minijinja::Value::from_object(HostVars(Arc::clone(&self.hostvars))),
-                    );
+                    ctx.insert(n, crate::vars::hostvars::value(&self.hostvars));
                 }
                 None => {}
             }
@@ -512,18 +442,13 @@ impl Renderer {
         }
         // Other hosts' variables read for the first time: resolve, render again.
         for _ in 0..64 {
-            let misses: Vec<(String, String)> =
-                std::mem::take(&mut *self.hostvars.misses.lock().expect("hostvars lock"));
+            let misses = self.hostvars.take_misses();
             if misses.is_empty() {
                 break;
             }
             for (host, var) in misses {
                 let v = (env.hostvars)(&host, &var)?;
-                self.hostvars
-                    .values
-                    .lock()
-                    .expect("hostvars lock")
-                    .insert((host, var), v.map(minijinja::Value::from_serialize));
+                self.hostvars.insert(host, var, v);
             }
             out = self.set(which).render(name, &ctx);
         }
