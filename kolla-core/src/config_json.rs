@@ -51,8 +51,9 @@ pub(crate) fn py_truthy(v: Option<&serde_json::Value>) -> bool {
 pub struct ConfigJson {
     /// The service command, written verbatim to `/run_command`.
     pub command: String,
-    /// Files and directories to copy into place, in order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Files and directories to copy into place, in order (always
+    /// written, `[]` when empty, as kolla's templates do).
+    #[serde(default)]
     pub config_files: Vec<ConfigFile>,
     /// Directories to create (with owner and perm) before anything is copied.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -808,7 +808,15 @@ impl<'a> Run<'a> {
             if !when(&f.when)? {
                 continue;
             }
-            let source = r(&f.source)?;
+            let source = match r(&f.source) {
+                Ok(s) => s,
+                // A conditional entry whose source names a variable the
+                // host lacks: the template's condition is false there
+                // (`neutron_policy_file` is only set when the operator
+                // ships a policy file).
+                Err(e) if f.conditional && f.when.is_none() && is_undefined(&e) => continue,
+                Err(e) => return Err(e),
+            };
             if f.conditional && f.when.is_none() && !generated(&source, &ccd, files) {
                 continue;
             }
@@ -837,6 +845,12 @@ impl<'a> Run<'a> {
         }
         Ok(out)
     }
+}
+
+/// Whether `e` is a rendering failure over an undefined variable.
+fn is_undefined(e: &crate::Error) -> bool {
+    let msg = e.to_string();
+    msg.contains("is undefined") || msg.contains("variable is undefined")
 }
 
 /// Whether a config.json `source` names a file (or a directory or glob
