@@ -23,6 +23,7 @@ pub mod filters;
 mod ipaddr;
 pub mod kolla;
 pub mod pyfmt;
+mod random;
 mod set;
 mod uuid;
 mod vars;
