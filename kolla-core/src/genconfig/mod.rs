@@ -668,7 +668,8 @@ impl<'a> Run<'a> {
                 let text = if entry.merge == MergeKind::Copy {
                     self.renderer.template_text(&full)?
                 } else {
-                    self.renderer.render_template(env, &full)?
+                    self.renderer
+                        .render_template(env, &full, entry.merge == MergeKind::Template)?
                 };
                 return Ok(Some((format!("templates/{full}"), text)));
             }

@@ -30,7 +30,13 @@ pub fn embedded_templates() -> &'static [(&'static str, &'static str)] {
 /// }
 /// ```
 pub fn templates(template_dir: Option<&Path>) -> TemplateSet {
-    let mut set = TemplateSet::new();
+    template_set(template_dir, true)
+}
+
+/// [`templates`], string literals verbatim or unescaped
+/// ([`TemplateSet::with_escapes`]).
+fn template_set(template_dir: Option<&Path>, verbatim: bool) -> TemplateSet {
+    let mut set = TemplateSet::with_escapes(false, verbatim);
     for (name, text) in super::embedded() {
         set.add_embedded(*name, *text);
     }
@@ -106,6 +112,9 @@ impl<'c> HostEnv<'c> {
 enum Set {
     /// The config templates.
     Templates,
+    /// The config templates rendered as the `template` module does
+    /// (string literals unescaped).
+    TemplatesPlain,
     /// Inline strings (paths, expressions, config.json fields).
     Inline,
     /// Operator files merged through merge_configs / merge_yaml (`lstrip_blocks`).
@@ -123,6 +132,7 @@ type VarsCache = HashMap<(Set, String), Arc<[String]>>;
 /// Template sets and caches of one genconfig run.
 pub(crate) struct Renderer {
     templates: TemplateSet,
+    templates_plain: TemplateSet,
     template_dir: Option<PathBuf>,
     inline: RefCell<TemplateSet>,
     files_lstrip: RefCell<TemplateSet>,
@@ -196,10 +206,11 @@ impl Renderer {
         }
         Renderer {
             templates: templates(template_dir),
+            templates_plain: template_set(template_dir, false),
             template_dir: template_dir.map(Path::to_path_buf),
             inline: RefCell::new(TemplateSet::new()),
             files_lstrip: RefCell::new(TemplateSet::with_options(true)),
-            files_plain: RefCell::new(TemplateSet::new()),
+            files_plain: RefCell::new(TemplateSet::with_escapes(false, false)),
             groups: minijinja::Value::from_serialize(Value::Object(groups)),
             containers: minijinja::Value::from_serialize(containers),
             hostvars: Arc::new(crate::vars::hostvars::HostVarsData::new(
@@ -255,8 +266,20 @@ impl Renderer {
     }
 
     /// Renders config template `full` for the host.
-    pub(crate) fn render_template(&self, env: &HostEnv<'_>, full: &str) -> crate::Result<Arc<str>> {
-        self.render(Set::Templates, full, env)
+    /// `plain`: as Ansible's `template` module renders it (string literals
+    /// unescaped), else as `merge_configs` / `merge_yaml` do.
+    pub(crate) fn render_template(
+        &self,
+        env: &HostEnv<'_>,
+        full: &str,
+        plain: bool,
+    ) -> crate::Result<Arc<str>> {
+        let which = if plain {
+            Set::TemplatesPlain
+        } else {
+            Set::Templates
+        };
+        self.render(which, full, env)
     }
 
     /// Renders a string of the catalog (a path, an expression); a string
@@ -361,6 +384,7 @@ impl Renderer {
     fn set(&self, which: Set) -> SetRef<'_> {
         match which {
             Set::Templates => SetRef::Plain(&self.templates),
+            Set::TemplatesPlain => SetRef::Plain(&self.templates_plain),
             Set::Inline => SetRef::Cell(self.inline.borrow()),
             Set::FilesLstrip => SetRef::Cell(self.files_lstrip.borrow()),
             Set::FilesPlain => SetRef::Cell(self.files_plain.borrow()),
@@ -437,7 +461,7 @@ impl Renderer {
             }
         }
         let mut out = self.set(which).render(name, &ctx);
-        if which == Set::Templates {
+        if matches!(which, Set::Templates | Set::TemplatesPlain) {
             self.renders.set(self.renders.get() + 1);
         }
         // Other hosts' variables read for the first time: resolve, render again.

@@ -273,10 +273,22 @@ impl Template {
 /// `default` that stay undefined past a missing step
 /// ([`concat::lookup_chains`]).
 fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
+    prepare_with(source, true)
+}
+
+/// [`prepare`], with string literals kept as written (`verbatim`: templated
+/// strings of variables and `merge_configs`/`merge_yaml` sources) or
+/// unescaped as Jinja does (files of Ansible's `template` module, which
+/// renders them with `escape_backslashes=False`).
+fn prepare_with(source: &str, verbatim: bool) -> std::borrow::Cow<'_, str> {
     let short = short_filter_names(source);
-    let verbatim = match verbatim_string_literals(&short) {
-        std::borrow::Cow::Borrowed(_) => short,
-        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+    let verbatim = if !verbatim {
+        short
+    } else {
+        match verbatim_string_literals(&short) {
+            std::borrow::Cow::Borrowed(_) => short,
+            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        }
     };
     let percent = match concat::python_percent(&verbatim) {
         std::borrow::Cow::Borrowed(_) => verbatim,
