@@ -51,8 +51,8 @@ pub(crate) fn py_truthy(v: Option<&serde_json::Value>) -> bool {
 pub struct ConfigJson {
     /// The service command, written verbatim to `/run_command`.
     pub command: String,
-    /// Files and directories to copy into place, in order. Always written, `[]` when empty
-    /// (as upstream's config.json templates do).
+    /// Files and directories to copy into place, in order (always
+    /// written, `[]` when empty, as kolla's templates do).
     #[serde(default)]
     pub config_files: Vec<ConfigFile>,
     /// Directories to create (with owner and perm) before anything is copied.

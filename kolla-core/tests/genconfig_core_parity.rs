@@ -115,24 +115,6 @@ fn core_services_match_upstream_all_in_one() {
         .unwrap();
     inputs.add_passwords(&dir.join("passwords.yml")).unwrap();
     inputs.set_facts_dir(&dir.join("facts"));
-    // Upstream compares the VIPs through `ansible.utils.ipaddr`, which the engine lacks yet;
-    // the all-in-one has one VIP.
-    inputs.set_extra(
-        "kolla_same_external_internal_vip",
-        serde_json::Value::Bool(true),
-    );
-    // The transport URLs loop over the rabbitmq hosts with `kolla_address`, which needs
-    // `hostvars` where the variable model renders them (not there yet): the one host's
-    // address, as upstream computes it for the all-in-one.
-    for (var, kind) in [
-        ("rpc_transport_url", "rpc"),
-        ("notify_transport_url", "notify"),
-    ] {
-        let url = format!(
-            "{{{{ om_{kind}_transport }}}}://{{{{ om_{kind}_user }}}}:{{{{ om_{kind}_password }}}}@{{{{ api_interface_address }}}}:{{{{ om_{kind}_port }}}}/{{{{ om_{kind}_vhost }}}}"
-        );
-        inputs.set_extra(var, serde_json::Value::String(url));
-    }
     let inv = inventory();
     inputs.set_inventory(&inv);
     let empty = tempfile::tempdir().unwrap();

@@ -40,11 +40,6 @@ const SERVICES: &[&str] = &[
 /// Differences that are not the templates' (engine or catalog-model features still missing);
 /// each matches report lines containing it, which are printed, never silently skipped.
 const KNOWN_GAPS: &[&str] = &[
-    // keystone_public_url, grafana_public_endpoint and barbican_public_endpoint need kolla_external_fqdn, whose
-    // kolla_same_external_internal_vip uses the ansible.utils.ipaddr filter (not in the engine).
-    "[keystone_authtoken] www_authenticate_uri = ",
-    "[cors] allowed_origin = ",
-    "[DEFAULT] host_href = ",
     // The catalog's config_json has no `directories` (ironic-conductor's /var/lib/ironic/tmp).
     "ironic-conductor/config.json: config.json differs",
 ];
@@ -126,43 +121,6 @@ fn optional_services_match_upstream_all_in_one() {
         .unwrap();
     inputs.add_passwords(&core.join("passwords.yml")).unwrap();
     inputs.set_facts_dir(&data("genconfig-opt").join("facts"));
-    // Engine gap: a variable whose own value calls kolla_address(host) (hostvars) or
-    // kolla_address without a host (inventory_hostname) does not render inside the variable
-    // model yet; these few take upstream's values, read from the golden files.
-    for (var, key, file, section, entry) in [
-        (
-            "rpc_transport_url",
-            "cinder-api",
-            "cinder.conf",
-            "DEFAULT",
-            "transport_url",
-        ),
-        (
-            "notify_transport_url",
-            "cinder-api",
-            "cinder.conf",
-            "oslo_messaging_notifications",
-            "transport_url",
-        ),
-        (
-            "valkey_connection_string",
-            "mistral-api",
-            "mistral.conf",
-            "coordination",
-            "backend_url",
-        ),
-    ] {
-        let text =
-            std::fs::read_to_string(data("genconfig-opt").join("localhost").join(key).join(file))
-                .unwrap();
-        let entries = ini_entries(&text).unwrap();
-        let value = &entries
-            .iter()
-            .find(|e| e.0 == section && e.1 == entry)
-            .unwrap()
-            .2;
-        inputs.add_extra(&format!("{var}={value}")).unwrap();
-    }
     for var in [
         "ironic_tftp_interface_address",
         "ironic_http_interface_address",

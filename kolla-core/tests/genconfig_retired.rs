@@ -89,13 +89,9 @@ fn run() -> &'static Run {
                 "kolla_internal_vip_address={VIP} enable_ceph_rgw_keystone=yes"
             ))
             .unwrap();
-        // A separate external VIP. `kolla_same_external_internal_vip` is given
-        // because its default goes through `ansible.utils.ipaddr`, which the
-        // template engine lacks so far.
+        // A separate external VIP.
         inputs
-            .add_extra(&format!(
-                "kolla_external_vip_address={EXT} kolla_same_external_internal_vip=no"
-            ))
+            .add_extra(&format!("kolla_external_vip_address={EXT}"))
             .unwrap();
         inputs.set_inventory(&inventory);
         let options = Options {

@@ -334,24 +334,18 @@ fn openvswitch_with_every_feature_and_cells_matches_upstream() {
     scenario("ovs");
 }
 
-// The rendered comparisons wait for two genconfig engine gaps (see the
-// tpl-nova report): variables that need `hostvars` (`ovn_nb_connection`:
-// `kolla_address(host)`) and a fact-cache host's `ansible_facts` inside
-// variables. Run them with `cargo test --test tpl_nova_parity -- --ignored`.
+// The rendered comparisons: every config file of the scenario against upstream's.
 #[test]
-#[ignore = "needs genconfig: hostvars and ansible_facts inside variables"]
 fn aio_default_renders_like_upstream() {
     rendered("aio-default");
 }
 
 #[test]
-#[ignore = "needs genconfig: hostvars and ansible_facts inside variables"]
 fn ovn_renders_like_upstream() {
     rendered("ovn");
 }
 
 #[test]
-#[ignore = "needs genconfig: hostvars and ansible_facts inside variables"]
 fn openvswitch_with_every_feature_and_cells_renders_like_upstream() {
     rendered("ovs");
 }

@@ -219,7 +219,7 @@ pub fn generate(
     let mut missing = BTreeSet::new();
     for &h in &run.hosts {
         let host = &run.resolved[h];
-        let ctx = run.inputs.context(host);
+        let ctx = run.inputs.context(host).with_peers(&run.resolved);
         for (svc, container) in run.containers_on(host.name) {
             let failed = options.keep_going.then_some(&mut out.failed);
             let cfg = run.container(&ctx, svc, container, &mut missing, failed)?;
@@ -262,7 +262,7 @@ pub fn explain(
         .into());
     };
     let resolved = &run.resolved[h];
-    let ctx = run.inputs.context(resolved);
+    let ctx = run.inputs.context(resolved).with_peers(&run.resolved);
     let on = run.containers_on(host);
     let Some((svc, container)) = on.iter().find(|(_, c)| c.key == key).copied() else {
         let keys: Vec<&str> = on.iter().map(|(_, c)| c.key.as_str()).collect();
@@ -465,7 +465,7 @@ impl<'a> Run<'a> {
                         let Some(&i) = index.get(host) else {
                             return Ok(None);
                         };
-                        let ctx = inputs.context(&hosts[i]);
+                        let ctx = inputs.context(&hosts[i]).with_peers(&hosts);
                         if name == "ansible_facts" {
                             return Ok(ctx.ansible_facts());
                         }
@@ -668,7 +668,8 @@ impl<'a> Run<'a> {
                 let text = if entry.merge == MergeKind::Copy {
                     self.renderer.template_text(&full)?
                 } else {
-                    self.renderer.render_template(env, &full)?
+                    self.renderer
+                        .render_template(env, &full, entry.merge == MergeKind::Template)?
                 };
                 return Ok(Some((format!("templates/{full}"), text)));
             }
@@ -808,7 +809,15 @@ impl<'a> Run<'a> {
             if !when(&f.when)? {
                 continue;
             }
-            let source = r(&f.source)?;
+            let source = match r(&f.source) {
+                Ok(s) => s,
+                // A conditional entry whose source names a variable the
+                // host lacks: the template's condition is false there
+                // (`neutron_policy_file` is only set when the operator
+                // ships a policy file).
+                Err(e) if f.conditional && f.when.is_none() && is_undefined(&e) => continue,
+                Err(e) => return Err(e),
+            };
             if f.conditional && f.when.is_none() && !generated(&source, &ccd, files) {
                 continue;
             }
@@ -837,6 +846,12 @@ impl<'a> Run<'a> {
         }
         Ok(out)
     }
+}
+
+/// Whether `e` is a rendering failure over an undefined variable.
+fn is_undefined(e: &crate::Error) -> bool {
+    let msg = e.to_string();
+    msg.contains("is undefined") || msg.contains("variable is undefined")
 }
 
 /// Whether a config.json `source` names a file (or a directory or glob

@@ -30,7 +30,13 @@ pub fn embedded_templates() -> &'static [(&'static str, &'static str)] {
 /// }
 /// ```
 pub fn templates(template_dir: Option<&Path>) -> TemplateSet {
-    let mut set = TemplateSet::new();
+    template_set(template_dir, true)
+}
+
+/// [`templates`], string literals verbatim or unescaped
+/// ([`TemplateSet::with_escapes`]).
+fn template_set(template_dir: Option<&Path>, verbatim: bool) -> TemplateSet {
+    let mut set = TemplateSet::with_escapes(false, verbatim);
     for (name, text) in super::embedded() {
         set.add_embedded(*name, *text);
     }
@@ -101,77 +107,14 @@ impl<'c> HostEnv<'c> {
     }
 }
 
-/// `hostvars` as templates see it: host name to a view of that host's
-/// variables. Values are filled in on demand: a lookup of a variable not
-/// known yet is recorded as a miss (and is undefined); the renderer then
-/// resolves the misses through the hosts' Contexts and renders again.
-/// Values are kept for the whole run, so each (host, variable) is resolved
-/// once.
-#[derive(Debug, Default)]
-pub(crate) struct HostVarsData {
-    hosts: std::collections::HashSet<String>,
-    values: std::sync::Mutex<HashMap<(String, String), Option<minijinja::Value>>>,
-    misses: std::sync::Mutex<Vec<(String, String)>>,
-}
-
-#[derive(Debug)]
-struct HostVars(Arc<HostVarsData>);
-
-impl minijinja::value::Object for HostVars {
-    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let host = key.as_str()?;
-        if !self.0.hosts.contains(host) {
-            return None;
-        }
-        Some(minijinja::Value::from_object(HostView {
-            data: Arc::clone(&self.0),
-            host: host.to_string(),
-        }))
-    }
-
-    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        let mut hosts: Vec<minijinja::Value> = self
-            .0
-            .hosts
-            .iter()
-            .map(|h| minijinja::Value::from(h.as_str()))
-            .collect();
-        hosts.sort();
-        minijinja::value::Enumerator::Values(hosts)
-    }
-}
-
-#[derive(Debug)]
-struct HostView {
-    data: Arc<HostVarsData>,
-    host: String,
-}
-
-impl minijinja::value::Object for HostView {
-    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
-        let name = key.as_str()?;
-        let k = (self.host.clone(), name.to_string());
-        let values = self.data.values.lock().expect("hostvars lock");
-        match values.get(&k) {
-            Some(v) => v.clone(),
-            None => {
-                drop(values);
-                self.data.misses.lock().expect("hostvars lock").push(k);
-                None
-            }
-        }
-    }
-
-    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::NonEnumerable
-    }
-}
-
 /// Which template set a name belongs to.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Set {
     /// The config templates.
     Templates,
+    /// The config templates rendered as the `template` module does
+    /// (string literals unescaped).
+    TemplatesPlain,
     /// Inline strings (paths, expressions, config.json fields).
     Inline,
     /// Operator files merged through merge_configs / merge_yaml (`lstrip_blocks`).
@@ -189,13 +132,14 @@ type VarsCache = HashMap<(Set, String), Arc<[String]>>;
 /// Template sets and caches of one genconfig run.
 pub(crate) struct Renderer {
     templates: TemplateSet,
+    templates_plain: TemplateSet,
     template_dir: Option<PathBuf>,
     inline: RefCell<TemplateSet>,
     files_lstrip: RefCell<TemplateSet>,
     files_plain: RefCell<TemplateSet>,
     groups: minijinja::Value,
     containers: minijinja::Value,
-    hostvars: Arc<HostVarsData>,
+    hostvars: Arc<crate::vars::hostvars::HostVarsData>,
     vars: RefCell<VarsCache>,
     renders_cache: RefCell<HashMap<(u64, u64), Arc<str>>>,
     merged_cache: RefCell<HashMap<Hash128, Arc<[u8]>>>,
@@ -262,16 +206,16 @@ impl Renderer {
         }
         Renderer {
             templates: templates(template_dir),
+            templates_plain: template_set(template_dir, false),
             template_dir: template_dir.map(Path::to_path_buf),
             inline: RefCell::new(TemplateSet::new()),
             files_lstrip: RefCell::new(TemplateSet::with_options(true)),
-            files_plain: RefCell::new(TemplateSet::new()),
+            files_plain: RefCell::new(TemplateSet::with_escapes(false, false)),
             groups: minijinja::Value::from_serialize(Value::Object(groups)),
             containers: minijinja::Value::from_serialize(containers),
-            hostvars: Arc::new(HostVarsData {
-                hosts: inventory.hosts().into_iter().map(str::to_string).collect(),
-                ..Default::default()
-            }),
+            hostvars: Arc::new(crate::vars::hostvars::HostVarsData::new(
+                inventory.hosts().into_iter().map(str::to_string).collect(),
+            )),
             vars: RefCell::default(),
             renders_cache: RefCell::default(),
             merged_cache: RefCell::default(),
@@ -322,8 +266,20 @@ impl Renderer {
     }
 
     /// Renders config template `full` for the host.
-    pub(crate) fn render_template(&self, env: &HostEnv<'_>, full: &str) -> crate::Result<Arc<str>> {
-        self.render(Set::Templates, full, env)
+    /// `plain`: as Ansible's `template` module renders it (string literals
+    /// unescaped), else as `merge_configs` / `merge_yaml` do.
+    pub(crate) fn render_template(
+        &self,
+        env: &HostEnv<'_>,
+        full: &str,
+        plain: bool,
+    ) -> crate::Result<Arc<str>> {
+        let which = if plain {
+            Set::TemplatesPlain
+        } else {
+            Set::Templates
+        };
+        self.render(which, full, env)
     }
 
     /// Renders a string of the catalog (a path, an expression); a string
@@ -428,6 +384,7 @@ impl Renderer {
     fn set(&self, which: Set) -> SetRef<'_> {
         match which {
             Set::Templates => SetRef::Plain(&self.templates),
+            Set::TemplatesPlain => SetRef::Plain(&self.templates_plain),
             Set::Inline => SetRef::Cell(self.inline.borrow()),
             Set::FilesLstrip => SetRef::Cell(self.files_lstrip.borrow()),
             Set::FilesPlain => SetRef::Cell(self.files_plain.borrow()),
@@ -498,32 +455,24 @@ impl Renderer {
                     ctx.insert(n, self.containers.clone());
                 }
                 None if *n == "hostvars" => {
-                    ctx.insert(
-                        n,
-                        minijinja::Value::from_object(HostVars(Arc::clone(&self.hostvars))),
-                    );
+                    ctx.insert(n, crate::vars::hostvars::value(&self.hostvars));
                 }
                 None => {}
             }
         }
         let mut out = self.set(which).render(name, &ctx);
-        if which == Set::Templates {
+        if matches!(which, Set::Templates | Set::TemplatesPlain) {
             self.renders.set(self.renders.get() + 1);
         }
         // Other hosts' variables read for the first time: resolve, render again.
         for _ in 0..64 {
-            let misses: Vec<(String, String)> =
-                std::mem::take(&mut *self.hostvars.misses.lock().expect("hostvars lock"));
+            let misses = self.hostvars.take_misses();
             if misses.is_empty() {
                 break;
             }
             for (host, var) in misses {
                 let v = (env.hostvars)(&host, &var)?;
-                self.hostvars
-                    .values
-                    .lock()
-                    .expect("hostvars lock")
-                    .insert((host, var), v.map(minijinja::Value::from_serialize));
+                self.hostvars.insert(host, var, v);
             }
             out = self.set(which).render(name, &ctx);
         }

@@ -76,6 +76,8 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_filter("dirname", dirname);
     env.add_filter("quote", quote);
     env.add_filter("to_uuid", super::uuid::to_uuid);
+    env.add_filter("ipaddr", super::ipaddr::ipaddr);
+    env.add_filter("random", super::random::random);
     env.add_test("version", version_test);
     env.add_test("version_compare", version_test);
     env.add_test("match", match_test);

@@ -20,8 +20,10 @@ use minijinja::{Environment, UndefinedBehavior};
 
 pub mod concat;
 pub mod filters;
+mod ipaddr;
 pub mod kolla;
 pub mod pyfmt;
+mod random;
 mod set;
 mod uuid;
 mod vars;
@@ -271,7 +273,23 @@ impl Template {
 /// `default` that stay undefined past a missing step
 /// ([`concat::lookup_chains`]).
 fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
-    let verbatim = verbatim_string_literals(source);
+    prepare_with(source, true)
+}
+
+/// [`prepare`], with string literals kept as written (`verbatim`: templated
+/// strings of variables and `merge_configs`/`merge_yaml` sources) or
+/// unescaped as Jinja does (files of Ansible's `template` module, which
+/// renders them with `escape_backslashes=False`).
+fn prepare_with(source: &str, verbatim: bool) -> std::borrow::Cow<'_, str> {
+    let short = short_filter_names(source);
+    let verbatim = if !verbatim {
+        short
+    } else {
+        match verbatim_string_literals(&short) {
+            std::borrow::Cow::Borrowed(_) => short,
+            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
+        }
+    };
     let percent = match concat::python_percent(&verbatim) {
         std::borrow::Cow::Borrowed(_) => verbatim,
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
@@ -284,6 +302,32 @@ fn prepare(source: &str) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(_) => concat,
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s),
     }
+}
+
+/// The collection prefixes of filter names Ansible accepts in full
+/// (`x | ansible.utils.ipaddr`), which minijinja would read as attribute
+/// lookups: the filters are registered under their short names.
+const FILTER_PREFIXES: [&str; 2] = ["ansible.builtin.", "ansible.utils."];
+
+/// `source` with [`FILTER_PREFIXES`] dropped after a `|`.
+fn short_filter_names(source: &str) -> std::borrow::Cow<'_, str> {
+    if !FILTER_PREFIXES.iter().any(|p| source.contains(p)) {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    'outer: while !rest.is_empty() {
+        for p in FILTER_PREFIXES {
+            if rest.starts_with(p) && out.trim_end().ends_with('|') {
+                rest = &rest[p.len()..];
+                continue 'outer;
+            }
+        }
+        let c = rest.chars().next().expect("non-empty");
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Ansible 2.19 keeps backslashes in Jinja string literals as written

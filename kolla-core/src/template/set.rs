@@ -14,7 +14,7 @@ use std::sync::{Arc, RwLock};
 
 use minijinja::Environment;
 
-use super::{environment_with, keep_trailing_newlines, prepare, template_file, wrap};
+use super::{environment_with, keep_trailing_newlines, template_file, wrap};
 use super::{Error, RenderOptions};
 
 /// Where a set's templates come from, shared with its loader.
@@ -77,6 +77,14 @@ impl TemplateSet {
 
     /// An empty set; `lstrip_blocks` as [`RenderOptions::lstrip_blocks`].
     pub fn with_options(lstrip_blocks: bool) -> Self {
+        Self::with_escapes(lstrip_blocks, true)
+    }
+
+    /// An empty set; `lstrip_blocks` as [`RenderOptions::lstrip_blocks`];
+    /// `verbatim`: string literals keep their backslashes as written (how
+    /// Ansible templates variables and `merge_configs`/`merge_yaml`
+    /// sources), else Jinja unescapes them (the `template` module).
+    pub fn with_escapes(lstrip_blocks: bool, verbatim: bool) -> Self {
         let mut env = environment_with(&RenderOptions {
             lstrip_blocks,
             search_path: Vec::new(),
@@ -89,7 +97,7 @@ impl TemplateSet {
                 None => return Ok(None),
             };
             shared.parsed.fetch_add(1, Ordering::Relaxed);
-            Ok(Some(prepare(&text).into_owned()))
+            Ok(Some(super::prepare_with(&text, verbatim).into_owned()))
         });
         TemplateSet { env, sources }
     }
@@ -282,6 +290,19 @@ mod tests {
         assert_eq!(set.render("a.j2", &json!({"x": 1})).unwrap(), "B1|1\n");
         assert_eq!(set.render("a.j2", &json!({"x": 2})).unwrap(), "B2|2\n");
         assert_eq!(set.parsed(), 3);
+    }
+
+    /// Ansible's `template` module unescapes Jinja string literals; its
+    /// variables and merge_configs/merge_yaml sources keep them as written.
+    #[test]
+    fn string_literal_escapes_per_mode() {
+        let src = "{{ 'a\\nb' }}|{{ '\\\\d' }}";
+        let mut plain = TemplateSet::with_escapes(false, false);
+        plain.add_embedded("t", src);
+        assert_eq!(plain.render("t", &json!({})).unwrap(), "a\nb|\\d");
+        let mut verbatim = TemplateSet::new();
+        verbatim.add_embedded("t", src);
+        assert_eq!(verbatim.render("t", &json!({})).unwrap(), "a\\nb|\\\\d");
     }
 
     #[test]

@@ -88,6 +88,10 @@ pub fn local_facts() -> Facts {
     );
     m.insert("ansible_fqdn".into(), Value::String(hostname.clone()));
     m.insert("ansible_nodename".into(), Value::String(hostname));
+    m.insert(
+        "ansible_architecture".into(),
+        Value::String(machine_arch().to_string()),
+    );
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     m.insert("ansible_processor_vcpus".into(), Value::from(cpus));
     if let Some(mb) = meminfo_mb() {
@@ -113,6 +117,16 @@ pub fn local_facts() -> Facts {
     }
     m.insert("ansible_interfaces".into(), Value::Array(names));
     Facts { map: m }
+}
+
+/// This machine's architecture as Ansible's `ansible_architecture` names it
+/// (`uname -m`).
+fn machine_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "powerpc64" if cfg!(target_endian = "little") => "ppc64le",
+        "x86" => "i386",
+        a => a,
+    }
 }
 
 fn meminfo_mb() -> Option<u64> {

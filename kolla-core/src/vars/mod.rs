@@ -26,6 +26,7 @@
 //! ```
 
 mod facts;
+pub(crate) mod hostvars;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -258,6 +259,8 @@ impl Inputs {
             host,
             facts: RefCell::new(None),
             cache: RefCell::new(HashMap::new()),
+            peers: None,
+            hostvars: std::sync::OnceLock::new(),
         }
     }
 
@@ -288,12 +291,85 @@ pub struct Context<'a> {
     host: &'a ResolvedHost<'a>,
     facts: RefCell<Option<Option<Facts>>>,
     cache: RefCell<HashMap<String, Value>>,
+    /// Every inventory host, for `hostvars` ([`Context::with_peers`]).
+    peers: Option<&'a [ResolvedHost<'a>]>,
+    /// `hostvars` as this host's renderings see it: each (host, variable)
+    /// is resolved once per Context.
+    hostvars: std::sync::OnceLock<std::sync::Arc<hostvars::HostVarsData>>,
+}
+
+/// Most Contexts nested through `hostvars` at once on this thread (a
+/// variable reading itself through another host).
+const MAX_PEER_DEPTH: usize = 16;
+
+thread_local! {
+    static PEER_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl<'a> Context<'a> {
     /// The inventory host name.
     pub fn host(&self) -> &str {
         self.host.name
+    }
+
+    /// The same Context with `hostvars` available to its variables: the
+    /// variables of every host of `peers` (the inventory's resolved hosts),
+    /// each resolved on first use through that host's own Context.
+    pub fn with_peers(mut self, peers: &'a [ResolvedHost<'a>]) -> Self {
+        self.peers = Some(peers);
+        self
+    }
+
+    /// Variable `var` of inventory host `host` (`hostvars[host][var]`):
+    /// `Ok(None)` when it is undefined there.
+    fn peer_var(
+        &self,
+        host: &str,
+        var: &str,
+        stack: &mut Vec<String>,
+    ) -> crate::Result<Option<Value>> {
+        let defined = |r: crate::Result<Value>| match r {
+            Ok(v) => Ok(Some(v)),
+            Err(crate::Error::Vars(Error::Render { message, .. })) if message == "is undefined" => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        };
+        if host == self.host.name {
+            if var == "ansible_facts" {
+                return Ok(self.ansible_facts());
+            }
+            return defined(self.resolve(var, stack));
+        }
+        let Some(peers) = self.peers else {
+            return Ok(None);
+        };
+        let Some(peer) = peers.iter().find(|h| h.name == host) else {
+            return Ok(None);
+        };
+        // A Context of its own (kept out of `self` so Context stays
+        // covariant); repeated lookups hit `self.hostvars` and the shared
+        // render cache.
+        let ctx = self.inputs.context(peer).with_peers(peers);
+        let depth = PEER_DEPTH.with(|d| d.get());
+        if depth >= MAX_PEER_DEPTH {
+            let mut chain = stack.clone();
+            chain.push(format!("hostvars['{host}'].{var}"));
+            return Err(Error::Loop {
+                host: self.host.name.to_string(),
+                name: var.to_string(),
+                chain: chain.join(" -> "),
+            }
+            .into());
+        }
+        PEER_DEPTH.with(|d| d.set(depth + 1));
+        let out = if var == "ansible_facts" {
+            Ok(ctx.ansible_facts())
+        } else {
+            defined(ctx.get(var))
+        };
+        PEER_DEPTH.with(|d| d.set(depth));
+        out
     }
 
     /// The host's groups.
@@ -580,10 +656,21 @@ impl<'a> Context<'a> {
         // template fails, the reference's own error is the better message.
         let mut first_err = None;
         let mut groups = None;
-        let idents = identifiers(s);
+        let mut idents = identifiers(s);
+        idents.extend(crate::template::kolla::implicit_variables(s));
         let wants_facts = idents.contains("ansible_facts");
+        let hostvars = match self.peers {
+            Some(peers) if idents.contains("hostvars") && self.raw("hostvars").is_none() => {
+                Some(self.hostvars.get_or_init(|| {
+                    std::sync::Arc::new(hostvars::HostVarsData::new(
+                        peers.iter().map(|h| h.name.to_string()).collect(),
+                    ))
+                }))
+            }
+            _ => None,
+        };
         for ident in idents {
-            if vars.contains_key(ident) {
+            if vars.contains_key(ident) || (ident == "hostvars" && hostvars.is_some()) {
                 continue;
             }
             if ident == "groups" {
@@ -614,7 +701,8 @@ impl<'a> Context<'a> {
         let vars = Value::Object(vars);
         // The same string with the same inputs renders the same on every
         // host: once per run.
-        let key = if first_err.is_none() {
+        // With `hostvars` the result depends on other hosts: not shared.
+        let key = if first_err.is_none() && hostvars.is_none() {
             let key = render_key(s, &vars, groups.is_some());
             if let Some(v) = self
                 .inputs
@@ -629,17 +717,26 @@ impl<'a> Context<'a> {
         } else {
             None
         };
-        let rendered = match groups {
+        let render_once = || match (groups, hostvars) {
+            (None, None) => crate::template::render(name, s, &vars),
             // The shared `groups` beside the other variables, not copied.
-            Some(g) => {
+            (g, hv) => {
                 let mut ctx: indexmap::IndexMap<&str, minijinja::Value> = vars
                     .as_object()
                     .into_iter()
                     .flatten()
                     .map(|(k, v)| (k.as_str(), minijinja::Value::from_serialize(v)))
                     .collect();
-                ctx.insert("groups", g.clone());
-                crate::template::render_context(name, s, &ctx, &vars).or_else(|_| {
+                if let Some(g) = g {
+                    ctx.insert("groups", g.clone());
+                }
+                if let Some(hv) = hv {
+                    ctx.insert("hostvars", hostvars::value(hv));
+                }
+                crate::template::render_context(name, s, &ctx, &vars).or_else(|e| {
+                    if hv.is_some() {
+                        return Err(e);
+                    }
                     // The error exactly as the plain path words it.
                     let mut full = vars.clone();
                     if let (Value::Object(m), Some(g)) = (&mut full, &self.inputs.groups) {
@@ -648,8 +745,22 @@ impl<'a> Context<'a> {
                     crate::template::render(name, s, &full)
                 })
             }
-            None => crate::template::render(name, s, &vars),
         };
+        let mut rendered = render_once();
+        if let Some(hv) = hostvars {
+            // Other hosts' variables read for the first time: resolve, render again.
+            for _ in 0..64 {
+                let misses = hv.take_misses();
+                if misses.is_empty() {
+                    break;
+                }
+                for (host, var) in misses {
+                    let v = self.peer_var(&host, &var, stack)?;
+                    hv.insert(host, var, v);
+                }
+                rendered = render_once();
+            }
+        }
         if let (Err(_), Some(e)) = (&rendered, first_err) {
             return Err(e);
         }

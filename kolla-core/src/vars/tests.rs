@@ -254,3 +254,33 @@ fn python_printed_lists_read_back_as_lists() {
         ])
     );
 }
+
+/// Variables read other hosts' variables through `hostvars` (kolla_address
+/// over `groups`, as `rpc_transport_url` does); loops across hosts are errors.
+#[test]
+fn hostvars_in_variables() {
+    let inv =
+        inv("[control]\nh1 api_interface_address=10.0.0.1\nh2 api_interface_address=10.0.0.2\n");
+    let mut inputs = Inputs::new().unwrap();
+    inputs.set_inventory(&inv);
+    inputs.set_extra(
+        "urls",
+        Value::String(
+            "{% for h in groups['control'] %}{{ hostvars[h].api_interface_address }};{% endfor %}"
+                .into(),
+        ),
+    );
+    inputs.set_extra("peer_x", Value::String("{{ hostvars['h2'].x }}".into()));
+    inputs.set_extra("x", Value::String("{{ hostvars['h1'].x }}".into()));
+    let hosts = inv.resolve_all();
+    let ctx = inputs.context(&hosts[0]).with_peers(&hosts);
+    assert_eq!(
+        ctx.get("urls").unwrap(),
+        Value::String("10.0.0.1;10.0.0.2;".into())
+    );
+    let err = ctx.get("peer_x").unwrap_err().to_string();
+    assert!(err.contains("refers to itself"), "{err}");
+    // Without peers `hostvars` stays unavailable.
+    let ctx = inputs.context(&hosts[0]);
+    assert!(ctx.get("urls").is_err());
+}
