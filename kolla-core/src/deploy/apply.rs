@@ -133,18 +133,25 @@ pub async fn observe(desired: &DesiredState, engines: &Engines) -> crate::Result
 /// The files directly in `dir` (an absent dir is empty).
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
+    read_into(dir, "", &mut out);
+    out
+}
+
+/// Every file below `dir`, named by its path relative to the tree's root
+/// (`services.d/glance-api.cfg`).
+fn read_into(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
+        return;
     };
     for e in rd.flatten() {
         let p = e.path();
-        if p.is_file() {
-            if let (Some(name), Ok(data)) = (p.file_name(), std::fs::read(&p)) {
-                out.insert(name.to_string_lossy().into_owned(), data);
-            }
+        let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+        if p.is_dir() {
+            read_into(&p, &format!("{name}/"), out);
+        } else if let Ok(data) = std::fs::read(&p) {
+            out.insert(name, data);
         }
     }
-    out
 }
 
 /// Writes a config tree: changed files atomically, unchanged ones untouched,
@@ -154,6 +161,9 @@ fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> crate::Result<()
     for (name, data) in files {
         let p = dir.join(name);
         if std::fs::read(&p).ok().as_deref() != Some(data.as_slice()) {
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| crate::IoError::new(parent, e))?;
+            }
             crate::fsutil::write_atomic(&p, data, Some(0o660))?;
         }
     }
@@ -620,5 +630,30 @@ async fn wait_ready(
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tree_tests {
+    use super::*;
+
+    #[test]
+    fn nested_files_are_written_read_back_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("haproxy");
+        let mut files = BTreeMap::new();
+        files.insert("haproxy.cfg".to_string(), b"global\n".to_vec());
+        files.insert(
+            "services.d/keystone.cfg".to_string(),
+            b"listen k\n".to_vec(),
+        );
+        write_tree(&root, &files).unwrap();
+        // Read back whole, nested names included: an unchanged tree is
+        // seen as unchanged (no restart on every deploy).
+        assert_eq!(read_tree(&root), files);
+        files.remove("services.d/keystone.cfg");
+        write_tree(&root, &files).unwrap();
+        assert!(!root.join("services.d/keystone.cfg").exists());
+        assert_eq!(read_tree(&root), files);
     }
 }
