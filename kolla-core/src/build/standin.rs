@@ -45,6 +45,10 @@ const DATA: &str = include_str!("../../data/standin-images.json");
 const KOLLA_START: &str = include_str!("../../data/standin/kolla_start");
 const KOLLA_EXTEND_START: &str = include_str!("../../data/standin/kolla_extend_start");
 const STANDIN: &str = include_str!("../../data/standin/kolla-standin");
+/// Kolla's healthchecks that query the service itself; the stand-in's
+/// answer: up while the stand-in service runs.
+const HEALTHCHECK_UP: &str = include_str!("../../data/standin/healthcheck_up");
+const QUERY_HEALTHCHECKS: [&str; 4] = ["ovsdb-client", "ovs-appctl", "healthcheck_rabbitmq", "virsh"];
 const HEALTHCHECKS: [(&str, &str); 4] = [
     (
         "healthcheck_curl",
@@ -194,6 +198,7 @@ fn tree_of(bb: Vec<u8>, sc: Vec<u8>) -> Result<ImageTree, Error> {
             BASE,
             "scratch",
             "COPY busybox /bin/busybox\n\
+             COPY bash /bin/bash\n\
              RUN [\"/bin/busybox\", \"sh\", \"-c\", \"/bin/busybox --install -s /bin && mkdir -p /tmp \
              /var/lib/kolla/config_files /etc/kolla /var/log/kolla /run && chmod 1777 /tmp\"]\n\
              ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n",
@@ -201,6 +206,9 @@ fn tree_of(bb: Vec<u8>, sc: Vec<u8>) -> Result<ImageTree, Error> {
         ),
     );
     base.files.push(file("busybox", bb, 0o755));
+    // Kolla's scripts start with `#!/bin/bash` (haproxy_run.sh ...): busybox
+    // sh runs them.
+    base.files.push(file("bash", "#!/bin/sh\nexec /bin/sh \"$@\"\n", 0o755));
     defs.push(base);
 
     let (passwd, group) = accounts_files();
@@ -271,6 +279,15 @@ fn service_files(image: &StandinImage) -> Vec<ContextFile> {
     }
     for (name, text) in HEALTHCHECKS {
         files.push(file(&format!("rootfs/usr/local/bin/{name}"), text, 0o755));
+    }
+    for name in QUERY_HEALTHCHECKS {
+        if !image.commands.iter().any(|c| c == name) {
+            files.push(file(
+                &format!("rootfs/usr/local/bin/{name}"),
+                HEALTHCHECK_UP,
+                0o755,
+            ));
+        }
     }
     let mut commands = image.commands.clone();
     commands.sort();
