@@ -48,7 +48,12 @@ const STANDIN: &str = include_str!("../../data/standin/kolla-standin");
 /// Kolla's healthchecks that query the service itself; the stand-in's
 /// answer: up while the stand-in service runs.
 const HEALTHCHECK_UP: &str = include_str!("../../data/standin/healthcheck_up");
-const QUERY_HEALTHCHECKS: [&str; 4] = ["ovsdb-client", "ovs-appctl", "healthcheck_rabbitmq", "virsh"];
+const QUERY_HEALTHCHECKS: [&str; 4] = [
+    "ovsdb-client",
+    "ovs-appctl",
+    "healthcheck_rabbitmq",
+    "virsh",
+];
 const HEALTHCHECKS: [(&str, &str); 4] = [
     (
         "healthcheck_curl",
@@ -208,7 +213,8 @@ fn tree_of(bb: Vec<u8>, sc: Vec<u8>) -> Result<ImageTree, Error> {
     base.files.push(file("busybox", bb, 0o755));
     // Kolla's scripts start with `#!/bin/bash` (haproxy_run.sh ...): busybox
     // sh runs them.
-    base.files.push(file("bash", "#!/bin/sh\nexec /bin/sh \"$@\"\n", 0o755));
+    base.files
+        .push(file("bash", "#!/bin/sh\nexec /bin/sh \"$@\"\n", 0o755));
     defs.push(base);
 
     let (passwd, group) = accounts_files();
